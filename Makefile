@@ -1,0 +1,30 @@
+# Deep Learning 101, from scratch.
+#   make lab    create .venv if missing, install, open JupyterLab on the first lesson
+#   make test   create .venv if missing, install, run the whole test suite
+# Needs only Python 3 (>= 3.10) and make.
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+FIRST_NOTEBOOK := $(firstword $(sort $(wildcard notebooks/*.ipynb)))
+
+.PHONY: lab test install clean
+
+install: $(STAMP)
+
+# Reinstall whenever the dependency list changes.
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+lab: $(STAMP)
+	$(BIN)/jupyter lab $(or $(FIRST_NOTEBOOK),notebooks)
+
+test: $(STAMP)
+	MLP_PROGRESS=0 $(BIN)/python -m pytest
+
+clean:
+	rm -rf $(VENV) .pytest_cache .hypothesis *.egg-info

@@ -1,0 +1,32 @@
+"""mlp: the small numpy neural-network library behind *Deep Learning 101, from scratch*.
+
+Conventions everywhere: rows are examples (X is m x n_features); a dense layer's W has
+shape (n_in, n_out) and its b shape (n_out,); float64; every random thing takes a seed
+or a numpy.random.Generator.
+
+    >>> import mlp
+    >>> X, y = mlp.data.make_moons(200, noise=0.2, seed=0)
+    >>> model = mlp.MLP([2, 16, 1], hidden_activation="relu", output_activation="sigmoid", seed=0)
+    >>> history = model.fit(X, y, epochs=300, learning_rate=0.5, progress=False)
+"""
+
+from . import activations, checks, data, gradcheck, initializers, layers, losses, optimizers, schedules, targets
+from .activations import get_activation
+from .gradcheck import gradient_check, numerical_gradient
+from .layers import Dense, dense_backward, dense_forward
+from .losses import get_loss
+from .network import MLP
+from .optimizers import GradientDescent
+from .schedules import Constant, ExponentialDecay, InverseTimeDecay, StepDecay, make_schedule
+from .targets import one_hot
+from .training import DivergenceWarning, History, minibatches, train
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "MLP", "Dense", "dense_forward", "dense_backward", "train", "History", "DivergenceWarning", "minibatches",
+    "GradientDescent", "Constant", "StepDecay", "ExponentialDecay", "InverseTimeDecay", "make_schedule",
+    "get_activation", "get_loss", "gradient_check", "numerical_gradient", "one_hot",
+    "activations", "checks", "data", "gradcheck", "initializers", "layers", "losses", "optimizers",
+    "schedules", "targets",
+]

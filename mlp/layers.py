@@ -1,0 +1,164 @@
+"""The dense (fully connected) layer: forward and backward.
+
+Shapes, with m examples, n_in inputs and n_out units:
+
+    X : (m, n_in)     one example per row
+    W : (n_in, n_out) column j holds the weights of unit j
+    b : (n_out,)      one bias per unit, broadcast over the m rows
+    Z = X @ W + b     (m, n_out)  pre-activation
+    A = f(Z)          (m, n_out)  activation, the next layer's X
+
+Backward, given dA = dL/dA of shape (m, n_out), by the chain rule:
+
+    dZ = dA * f'(Z)          (m, n_out)   (Hadamard product)
+    dW = X.T @ dZ            (n_in, n_out) same shape as W
+    db = dZ summed over rows (n_out,)      same shape as b
+    dX = dZ @ W.T            (m, n_in)     passed on to the previous layer
+
+The loss already averages over the m examples, so its gradient carries the 1/m
+and dW, db here are plain sums over examples.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .activations import get_activation
+from .checks import check_matrix
+from .initializers import get_initializer
+from .rng import make_rng
+
+
+def _check_shapes(X, W, b, w_name="W", b_name="b", x_name="X"):
+    if W.ndim != 2:
+        raise ValueError(f"{w_name} must be a 2-D array of shape (n_in, n_out); got shape {W.shape}")
+    if X.shape[1] != W.shape[0]:
+        raise ValueError(
+            f"{w_name} has shape {W.shape} but {x_name} has {X.shape[1]} features per example; "
+            f"expected {w_name} of shape ({X.shape[1]}, {W.shape[1]})"
+        )
+    if b.shape != (W.shape[1],):
+        raise ValueError(
+            f"{b_name} has shape {b.shape} but {w_name} has {W.shape[1]} units (columns); "
+            f"expected {b_name} of shape ({W.shape[1]},), one bias per unit"
+        )
+
+
+def dense_forward(X, W, b, activation="linear"):
+    """A = f(X @ W + b) for a batch of examples.
+
+    Parameters
+    ----------
+    X : (m, n_in); W : (n_in, n_out); b : (n_out,); activation : name, e.g. "relu".
+
+    Returns
+    -------
+    A : (m, n_out)
+    cache : (X, W, Z, activation), what ``dense_backward`` needs.
+    """
+    X = check_matrix(X, "X", finite=False)
+    W = np.asarray(W, dtype=np.float64)
+    b = np.asarray(b, dtype=np.float64)
+    _check_shapes(X, W, b)
+    activation = get_activation(activation)
+    Z = X @ W + b  # (m, n_in) @ (n_in, n_out) + (n_out,) -> (m, n_out)
+    A = activation(Z)  # (m, n_out)
+    return A, (X, W, Z, activation)
+
+
+def dense_backward(dA, cache):
+    """Gradients of the loss for one dense layer, given dA = dL/dA of shape (m, n_out).
+
+    Returns
+    -------
+    dX : (m, n_in), dW : (n_in, n_out), db : (n_out,)
+    """
+    X, W, Z, activation = cache
+    dA = np.asarray(dA, dtype=np.float64)
+    if dA.shape != Z.shape:
+        raise ValueError(
+            f"dA has shape {dA.shape} but the layer's output A has shape {Z.shape}; "
+            f"expected dA of shape {Z.shape}, the same as A"
+        )
+    dZ = activation.backward(dA, Z)  # (m, n_out)
+    return dense_backward_from_dZ(dZ, cache)
+
+
+def dense_backward_from_dZ(dZ, cache):
+    """The linear part of the backward pass, from dZ = dL/dZ of shape (m, n_out).
+
+    Used directly when dZ is known in closed form, as for softmax with cross-entropy,
+    where dZ = (P - Y) / m.
+    """
+    X, W, Z, activation = cache
+    dW = X.T @ dZ  # (n_in, m) @ (m, n_out) -> (n_in, n_out)
+    db = dZ.sum(axis=0)  # (m, n_out) -> (n_out,)
+    dX = dZ @ W.T  # (m, n_out) @ (n_out, n_in) -> (m, n_in)
+    return dX, dW, db
+
+
+class Dense:
+    """A dense layer holding its parameters and their gradients by name.
+
+    ``params = {"W": (n_in, n_out), "b": (n_out,)}``; after ``backward``,
+    ``grads = {"W": dW, "b": db}`` with the same shapes.
+
+    Parameters
+    ----------
+    n_in, n_out : number of inputs and of units.
+    activation : name of the activation, e.g. "relu" (see ``mlp.activations``).
+    init : weight initialiser name, or "auto" (He for ReLU-like, Xavier otherwise).
+    seed : int or numpy.random.Generator for the initial weights.
+    """
+
+    def __init__(self, n_in: int, n_out: int, activation="relu", init="auto", seed=None):
+        self.activation = get_activation(activation)
+        rng = make_rng(seed)
+        initialize = get_initializer(init, self.activation.name)
+        self.params = {
+            "W": np.asarray(initialize(n_in, n_out, rng), dtype=np.float64),  # (n_in, n_out)
+            "b": np.zeros(n_out),  # (n_out,)
+        }
+        self.grads = {name: np.zeros_like(value) for name, value in self.params.items()}
+        self.cache = None
+
+    @property
+    def W(self):
+        return self.params["W"]
+
+    @property
+    def b(self):
+        return self.params["b"]
+
+    @property
+    def n_in(self) -> int:
+        return self.params["W"].shape[0]
+
+    @property
+    def n_out(self) -> int:
+        return self.params["W"].shape[1]
+
+    def forward(self, X):
+        """A = f(X @ W + b), shape (m, n_out); remembers what backward needs."""
+        A, self.cache = dense_forward(X, self.params["W"], self.params["b"], self.activation)
+        return A
+
+    def backward(self, dA):
+        """From dA (m, n_out) fill ``grads`` and return dX (m, n_in)."""
+        return self._store(dense_backward(dA, self._cache()))
+
+    def backward_from_dZ(self, dZ):
+        """From dZ (m, n_out) fill ``grads`` and return dX (m, n_in)."""
+        return self._store(dense_backward_from_dZ(dZ, self._cache()))
+
+    def _cache(self):
+        if self.cache is None:
+            raise RuntimeError("backward() needs a forward() first: the layer has no cached input")
+        return self.cache
+
+    def _store(self, gradients):
+        dX, self.grads["W"], self.grads["b"] = gradients
+        return dX
+
+    def __repr__(self):
+        return f"Dense({self.n_in} -> {self.n_out}, {self.activation.name})"

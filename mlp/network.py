@@ -1,0 +1,294 @@
+"""The multilayer perceptron: a stack of dense layers, its loss, forward and backward.
+
+For ``MLP([2, 4, 1])`` and m examples (X is (m, 2)):
+
+    Z1 = X  @ W1 + b1    (m, 4)    W1 (2, 4), b1 (4,)
+    A1 = relu(Z1)        (m, 4)
+    Z2 = A1 @ W2 + b2    (m, 1)    W2 (4, 1), b2 (1,)
+    A2 = sigmoid(Z2)     (m, 1)    the predicted probability of class 1
+    L  = binary cross-entropy of A2 against y
+
+Backward runs the chain rule from L to every parameter. With a sigmoid output and
+binary cross-entropy (or softmax and categorical cross-entropy) the output layer's
+gradient is the fused dZ2 = (A2 - Y) / m, exact for any Z2.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .activations import get_activation
+from .checks import check_matrix, check_positive
+from .layers import Dense
+from .losses import get_loss
+from .rng import make_rng
+from .targets import targets_for
+
+_DEFAULT_LOSS = {"sigmoid": "binary_cross_entropy", "softmax": "categorical_cross_entropy"}
+
+
+class MLP:
+    """A fully connected network of any depth.
+
+    Parameters
+    ----------
+    layer_sizes : [n_features, hidden units..., n_outputs], e.g. [2, 16, 1].
+    hidden_activation : one name for every hidden layer (e.g. "relu"), or a list with
+        one name per hidden layer.
+    output_activation : "sigmoid" (binary), "softmax" (C classes), "linear" (regression), ...
+    loss : a loss name, or "auto": binary cross-entropy for sigmoid, categorical
+        cross-entropy for softmax, mean squared error otherwise.
+    init : weight initialiser name, or "auto" (He for ReLU-like layers, Xavier otherwise).
+    seed : int or numpy.random.Generator; the same seed gives bit-identical weights.
+
+    Attributes
+    ----------
+    layers : list of Dense; ``params`` {"W1": ..., "b1": ...}; ``grads`` {"dW1": ..., "db1": ...}.
+    """
+
+    def __init__(self, layer_sizes, hidden_activation="relu", output_activation="sigmoid",
+                 loss="auto", init="auto", seed=None):
+        sizes = self._check_sizes(layer_sizes)
+        n_hidden = len(sizes) - 2
+        if isinstance(hidden_activation, (list, tuple)):
+            if len(hidden_activation) != n_hidden:
+                raise ValueError(
+                    f"hidden_activation lists {len(hidden_activation)} activation(s) but the network has "
+                    f"{n_hidden} hidden layer(s); expected one activation per hidden layer"
+                )
+            hidden = list(hidden_activation)
+        else:
+            hidden = [hidden_activation] * n_hidden
+        activations = [get_activation(name) for name in hidden + [output_activation]]
+        self.output_activation = activations[-1]
+        if self.output_activation.name == "softmax" and sizes[-1] < 2:
+            raise ValueError(
+                f"a softmax output layer needs one unit per class, at least 2; got {sizes[-1]}. "
+                f"For two classes use 1 sigmoid unit or 2 softmax units"
+            )
+        self.loss = get_loss(_DEFAULT_LOSS.get(self.output_activation.name, "mean_squared_error")
+                             if loss == "auto" else loss)
+        if self.loss.fused_activation and self.loss.fused_activation != self.output_activation.name:
+            raise ValueError(
+                f"{self.loss.name} needs a {self.loss.fused_activation} output layer (its outputs must be "
+                f"probabilities); got output_activation {self.output_activation.name!r}"
+            )
+        # The fused gradient dZ = (A - Y) / m applies when the loss matches the output.
+        self.fused = self.loss.fused_activation == self.output_activation.name
+        rng = make_rng(seed)
+        self.layers = [
+            Dense(n_in, n_out, activation, init, rng)
+            for n_in, n_out, activation in zip(sizes[:-1], sizes[1:], activations)
+        ]
+
+    @staticmethod
+    def _check_sizes(layer_sizes):
+        if not isinstance(layer_sizes, (list, tuple)) or len(layer_sizes) < 2:
+            raise ValueError(
+                "layer_sizes must be a list [n_features, hidden units..., n_outputs] of at least two "
+                f"numbers, e.g. [2, 16, 1]; got {layer_sizes!r}"
+            )
+        for position, size in enumerate(layer_sizes):
+            try:
+                check_positive(size, f"layer_sizes[{position}]", integer=True)
+            except (TypeError, ValueError) as error:
+                raise type(error)(f"{error} (in layer_sizes {list(layer_sizes)!r})") from None
+        return [int(size) for size in layer_sizes]
+
+    # --- structure -------------------------------------------------------------------
+
+    @property
+    def layer_sizes(self) -> list[int]:
+        return [self.layers[0].n_in] + [layer.n_out for layer in self.layers]
+
+    @property
+    def n_features(self) -> int:
+        return self.layers[0].n_in
+
+    @property
+    def n_outputs(self) -> int:
+        return self.layers[-1].n_out
+
+    @property
+    def params(self) -> dict:
+        """{"W1": W1, "b1": b1, "W2": ...}: the layers' own arrays (not copies)."""
+        return {f"{name}{number}": value
+                for number, layer in enumerate(self.layers, start=1)
+                for name, value in layer.params.items()}
+
+    @property
+    def grads(self) -> dict:
+        """{"dW1": dW1, "db1": db1, ...} from the last backward pass; same shapes as params."""
+        return {f"d{name}{number}": value
+                for number, layer in enumerate(self.layers, start=1)
+                for name, value in layer.grads.items()}
+
+    def params_and_grads(self):
+        """Yield (name, parameter, gradient) for every parameter, e.g. ("W1", W1, dW1)."""
+        for number, layer in enumerate(self.layers, start=1):
+            for name in layer.params:
+                yield f"{name}{number}", layer.params[name], layer.grads[name]
+
+    @property
+    def n_params(self) -> int:
+        """The number of trainable numbers: sum over layers of n_in * n_out + n_out."""
+        return sum(value.size for value in self.params.values())
+
+    def get_weights(self) -> dict:
+        """A copy of every parameter, by name."""
+        return {name: value.copy() for name, value in self.params.items()}
+
+    def set_weights(self, weights: dict) -> None:
+        """Overwrite the parameters (in place) with copies of ``weights``, checking names and shapes."""
+        params = self.params
+        if set(weights) != set(params):
+            raise ValueError(f"weights must have the keys {sorted(params)}; got {sorted(weights)}")
+        for name, value in weights.items():
+            value = np.asarray(value, dtype=np.float64)
+            if value.shape != params[name].shape:
+                raise ValueError(f"{name} must have shape {params[name].shape}; got {value.shape}")
+            params[name][...] = value
+
+    # --- forward and loss ------------------------------------------------------------
+
+    def _check_X(self, X):
+        W1 = self.layers[0].W
+        return check_matrix(X, "X", n_features=self.n_features, layer=f"W1 has shape {W1.shape}")
+
+    def targets(self, y, m: int | None = None) -> np.ndarray:
+        """The target matrix Y (m, n_outputs) for labels y: one-hot for softmax, a column for sigmoid."""
+        kind = {"sigmoid": "binary", "softmax": "categorical"}.get(self.output_activation.name, "regression")
+        return targets_for(y, self.n_outputs, kind, m)
+
+    def forward(self, X) -> np.ndarray:
+        """The network's output for X (m, n_features): shape (m, n_outputs).
+
+        Each layer keeps what its backward pass needs (its input and Z).
+        """
+        return self._forward(self._check_X(X))
+
+    def _forward(self, X):
+        A = X
+        for layer in self.layers:
+            A = layer.forward(A)  # (m, n_out of this layer)
+        return A
+
+    def _loss_of_output(self, Y, l2):
+        """The loss of the last forward pass against Y, from the output layer's cache."""
+        output_layer = self.layers[-1]
+        if self.fused:
+            Z = output_layer.cache[2]
+            value = self.loss.with_logits(Z, Y)  # exact even where A rounds to 0 or 1
+        else:
+            value = self.loss.function(self._output(), Y)
+        if l2:
+            value += 0.5 * l2 * sum(float(np.sum(layer.W * layer.W)) for layer in self.layers)
+        return value
+
+    def _output(self):
+        X, W, Z, activation = self.layers[-1].cache
+        return activation(Z)
+
+    def loss_value(self, X, y, l2: float = 0.0) -> float:
+        """The loss on (X, y), plus (l2 / 2) * sum of squared weights when l2 > 0."""
+        X = self._check_X(X)
+        Y = self.targets(y, len(X))
+        self._forward(X)
+        return self._loss_of_output(Y, l2)
+
+    # --- backward --------------------------------------------------------------------
+
+    def backward(self, y, l2: float = 0.0) -> dict:
+        """Gradients of the loss for the examples of the last ``forward`` call.
+
+        Returns ``grads``: {"dW1": (n_0, n_1), "db1": (n_1,), ...}, each the same shape as
+        its parameter. With l2 > 0 the penalty's gradient l2 * W is added to each dW.
+        """
+        if self.layers[-1].cache is None:
+            raise RuntimeError("backward() needs a forward() first: call model.forward(X) before model.backward(y)")
+        m = self.layers[-1].cache[2].shape[0]
+        return self._backward(self.targets(y, m), l2)
+
+    def _backward(self, Y, l2=0.0):
+        output_layer = self.layers[-1]
+        m = Y.shape[0]
+        if self.fused:
+            A = self._output()  # (m, n_outputs): probabilities
+            dA = output_layer.backward_from_dZ((A - Y) / m)  # fused: dZ = (A - Y) / m
+        else:
+            dA = output_layer.backward(self.loss.gradient(self._output(), Y))
+        for layer in reversed(self.layers[:-1]):
+            dA = layer.backward(dA)  # dA of the layer below, (m, n_in)
+        if l2:
+            for layer in self.layers:
+                layer.grads["W"] = layer.grads["W"] + l2 * layer.W
+        return self.grads
+
+    def loss_and_gradients(self, X, y, l2: float = 0.0):
+        """One forward and one backward pass: (loss, grads)."""
+        X = self._check_X(X)
+        Y = self.targets(y, len(X))
+        self._forward(X)
+        return self._loss_of_output(Y, l2), self._backward(Y, l2)
+
+    # --- predictions -----------------------------------------------------------------
+
+    def predict_proba(self, X) -> np.ndarray:
+        """Output probabilities: (m, 1) P(class 1) for a sigmoid output, (m, C) for softmax."""
+        return self.forward(X)
+
+    def predict(self, X) -> np.ndarray:
+        """Predicted classes (m,): P >= 0.5 for one sigmoid unit, the most probable class for
+        softmax; the raw output (m, n_outputs) for regression."""
+        output = self.forward(X)
+        name = self.output_activation.name
+        if name == "softmax":
+            return output.argmax(axis=1)
+        if name == "sigmoid":
+            classes = (output >= 0.5).astype(np.int64)
+            return classes[:, 0] if self.n_outputs == 1 else classes
+        return output[:, 0] if self.n_outputs == 1 else output
+
+    def accuracy(self, X, y) -> float:
+        """The fraction of examples whose predicted class equals the label."""
+        if self.output_activation.name not in ("sigmoid", "softmax"):
+            raise ValueError(f"accuracy needs a classifier (sigmoid or softmax output); this network's output is "
+                             f"{self.output_activation.name!r}")
+        X = self._check_X(X)
+        Y = self.targets(y, len(X))
+        if self.output_activation.name == "softmax":
+            labels = Y.argmax(axis=1)
+        else:
+            labels = (Y >= 0.5).astype(np.int64)
+            labels = labels[:, 0] if self.n_outputs == 1 else labels
+        return float(np.mean(self.predict(X) == labels))
+
+    score = accuracy
+
+    def fit(self, X, y, **options):
+        """Train on (X, y); see ``mlp.training.train`` for the options. Returns the History."""
+        from .training import train  # training uses the model; the model only hands itself over
+
+        return train(self, X, y, **options)
+
+    # --- display ---------------------------------------------------------------------
+
+    def summary(self) -> str:
+        """One line per layer with every shape, for m examples."""
+        lines = [f"{'layer':<7}{'W':<14}{'b':<10}{'activation':<12}{'output':<12}params"]
+        for number, layer in enumerate(self.layers, start=1):
+            lines.append(
+                f"{number:<7}{str(layer.W.shape):<14}{str(layer.b.shape):<10}{layer.activation.name:<12}"
+                f"{f'(m, {layer.n_out})':<12}{layer.W.size + layer.b.size}"
+            )
+        lines.append(f"loss: {self.loss.name}; total parameters: {self.n_params}")
+        return "\n".join(lines)
+
+    def __repr__(self):
+        hidden = [layer.activation.name for layer in self.layers[:-1]]
+        hidden_text = hidden[0] if len(set(hidden)) == 1 else hidden
+        if not hidden:
+            hidden_text = "relu"
+        return (f"MLP({self.layer_sizes}, hidden_activation={hidden_text!r}, "
+                f"output_activation={self.output_activation.name!r}, loss={self.loss.name!r})")
+
