@@ -14,6 +14,7 @@ training does not depend on the choice, but a gradient check must avoid z = 0.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from typing import Callable
 
@@ -28,6 +29,19 @@ SELU_ALPHA = 1.6732632423543772848170429916717
 SELU_SCALE = 1.0507009873554804934193349852946
 
 
+def _underflow_to_zero(function):
+    """Run ``function`` with numpy's underflow flag silenced: a result too small for
+    float64 (e^-10000) is rounded to 0, the correctly rounded answer, not an error."""
+
+    @functools.wraps(function)
+    def wrapper(*args, **kwargs):
+        with np.errstate(under="ignore"):
+            return function(*args, **kwargs)
+
+    return wrapper
+
+
+@_underflow_to_zero
 def sigmoid(z):
     """sigma(z) = 1 / (1 + e^(-z)), computed without overflow.
 
@@ -35,113 +49,125 @@ def sigmoid(z):
     e^z / (1 + e^z). Both only ever take exp of a number <= 0.
     """
     z = np.asarray(z, dtype=np.float64)
-    with np.errstate(under="ignore"):
-        e = np.exp(-np.abs(z))  # e^(-|z|), in (0, 1]
+    e = np.exp(-np.abs(z))  # e^(-|z|), in (0, 1]
     return np.where(z >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
 
 
+@_underflow_to_zero
 def sigmoid_derivative(z):
     """sigma'(z) = sigma(z) * (1 - sigma(z)); at most 0.25, at z = 0."""
     s = sigmoid(z)
     return s * (1.0 - s)
 
 
+@_underflow_to_zero
 def tanh(z):
     """tanh(z) = (e^z - e^(-z)) / (e^z + e^(-z)) = 2 sigma(2z) - 1, in (-1, 1)."""
     return np.tanh(np.asarray(z, dtype=np.float64))
 
 
+@_underflow_to_zero
 def tanh_derivative(z):
     """tanh'(z) = 1 - tanh(z)^2; at most 1, at z = 0."""
     t = np.tanh(np.asarray(z, dtype=np.float64))
     return 1.0 - t * t
 
 
+@_underflow_to_zero
 def relu(z):
     """ReLU(z) = max(0, z)."""
     return np.maximum(0.0, np.asarray(z, dtype=np.float64))
 
 
+@_underflow_to_zero
 def relu_derivative(z):
     """ReLU'(z) = 1 if z > 0 else 0. Convention: ReLU'(0) = 0."""
     return (np.asarray(z) > 0).astype(np.float64)
 
 
+@_underflow_to_zero
 def leaky_relu(z, alpha: float = LEAKY_RELU_ALPHA):
     """LeakyReLU(z) = z if z > 0 else alpha * z (alpha = 0.01)."""
     z = np.asarray(z, dtype=np.float64)
     return np.where(z > 0, z, alpha * z)
 
 
+@_underflow_to_zero
 def leaky_relu_derivative(z, alpha: float = LEAKY_RELU_ALPHA):
     """LeakyReLU'(z) = 1 if z > 0 else alpha. Convention: LeakyReLU'(0) = alpha."""
     return np.where(np.asarray(z) > 0, 1.0, alpha)
 
 
+@_underflow_to_zero
 def elu(z, alpha: float = ELU_ALPHA):
     """ELU(z) = z if z > 0 else alpha * (e^z - 1).
 
     ``expm1`` of min(z, 0) keeps e^z - 1 exact near 0 and never overflows.
     """
     z = np.asarray(z, dtype=np.float64)
-    with np.errstate(under="ignore"):
-        negative_part = alpha * np.expm1(np.minimum(z, 0.0))
+    negative_part = alpha * np.expm1(np.minimum(z, 0.0))
     return np.where(z > 0, z, negative_part)
 
 
+@_underflow_to_zero
 def elu_derivative(z, alpha: float = ELU_ALPHA):
     """ELU'(z) = 1 if z > 0 else alpha * e^z. Convention: ELU'(0) = alpha."""
     z = np.asarray(z, dtype=np.float64)
-    with np.errstate(under="ignore"):
-        negative_part = alpha * np.exp(np.minimum(z, 0.0))
+    negative_part = alpha * np.exp(np.minimum(z, 0.0))
     return np.where(z > 0, 1.0, negative_part)
 
 
+@_underflow_to_zero
 def selu(z):
     """SELU(z) = scale * ELU(z, alpha) with alpha = 1.6733, scale = 1.0507."""
     return SELU_SCALE * elu(z, SELU_ALPHA)
 
 
+@_underflow_to_zero
 def selu_derivative(z):
     """SELU'(z) = scale if z > 0 else scale * alpha * e^z."""
     return SELU_SCALE * elu_derivative(z, SELU_ALPHA)
 
 
+@_underflow_to_zero
 def softplus(z):
     """softplus(z) = ln(1 + e^z), a smooth ReLU, computed as logaddexp(0, z)."""
-    with np.errstate(under="ignore"):
-        return np.logaddexp(0.0, np.asarray(z, dtype=np.float64))
+    return np.logaddexp(0.0, np.asarray(z, dtype=np.float64))
 
 
+@_underflow_to_zero
 def softplus_derivative(z):
     """softplus'(z) = e^z / (1 + e^z) = sigma(z)."""
     return sigmoid(z)
 
 
+@_underflow_to_zero
 def gaussian(z):
     """gaussian(z) = e^(-z^2), a bump with maximum 1 at z = 0."""
     z = np.asarray(z, dtype=np.float64)
-    with np.errstate(under="ignore"):
-        return np.exp(-z * z)
+    return np.exp(-z * z)
 
 
+@_underflow_to_zero
 def gaussian_derivative(z):
     """gaussian'(z) = -2 z e^(-z^2)."""
     z = np.asarray(z, dtype=np.float64)
-    with np.errstate(under="ignore"):
-        return -2.0 * z * np.exp(-z * z)
+    return -2.0 * z * np.exp(-z * z)
 
 
+@_underflow_to_zero
 def linear(z):
     """linear(z) = z, the identity: no activation at all."""
     return np.array(z, dtype=np.float64)
 
 
+@_underflow_to_zero
 def linear_derivative(z):
     """linear'(z) = 1."""
     return np.ones_like(np.asarray(z, dtype=np.float64))
 
 
+@_underflow_to_zero
 def softmax(z):
     """Row-wise softmax: softmax(z)_ik = e^(z_ik) / sum_j e^(z_ij).
 
@@ -151,11 +177,11 @@ def softmax(z):
     """
     z = np.asarray(z, dtype=np.float64)
     shifted = z - z.max(axis=-1, keepdims=True)  # (m, C), each row's max is 0
-    with np.errstate(under="ignore"):
-        e = np.exp(shifted)  # (m, C), in (0, 1]
+    e = np.exp(shifted)  # (m, C), in (0, 1]
     return e / e.sum(axis=-1, keepdims=True)  # (m, C)
 
 
+@_underflow_to_zero
 def softmax_derivative(z):
     """The Jacobian of softmax for each row: J_ikl = d s_ik / d z_il = s_ik (delta_kl - s_il).
 
@@ -166,6 +192,7 @@ def softmax_derivative(z):
     return s[..., :, None] * (np.eye(s.shape[-1]) - s[..., None, :])  # (m, C, C)
 
 
+@_underflow_to_zero
 def softmax_backward(dA, z):
     """dL/dz for softmax given dL/da, without building the Jacobian.
 
@@ -191,6 +218,7 @@ class Activation:
     def __call__(self, z):
         return self.function(z)
 
+    @_underflow_to_zero
     def backward(self, dA, z):
         if self.elementwise:
             return dA * self.derivative(z)  # (m, n): Hadamard product

@@ -1,0 +1,207 @@
+"""Dense layer and MLP: forward shapes, whole-network gradient checks, parameters by name."""
+
+import numpy as np
+import pytest
+
+import mlp
+from mlp.gradcheck import TOLERANCE, gradient_check, numerical_gradient, relative_error
+from mlp.layers import Dense, dense_backward, dense_forward
+
+
+def random_problem(n_features, n_outputs, kind, m=7, seed=0):
+    rng = np.random.default_rng(seed)
+    X = rng.normal(size=(m, n_features))
+    if kind == "softmax":
+        y = rng.integers(0, n_outputs, m)
+    elif kind == "sigmoid":
+        y = rng.integers(0, 2, (m, n_outputs)).astype(float)
+    else:
+        y = rng.normal(size=(m, n_outputs))
+    return X, y
+
+
+def test_dense_forward_computes_activation_of_affine_map():
+    rng = np.random.default_rng(1)
+    X, W, b = rng.normal(size=(5, 3)), rng.normal(size=(3, 4)), rng.normal(size=4)
+    A, cache = dense_forward(X, W, b, "tanh")
+    assert A.shape == (5, 4)
+    # Element by element, as the lesson writes it: a_ij = f(sum_k x_ik w_kj + b_j).
+    expected = np.array([[np.tanh(sum(X[i, k] * W[k, j] for k in range(3)) + b[j]) for j in range(4)]
+                         for i in range(5)])
+    np.testing.assert_allclose(A, expected, rtol=1e-14)
+
+
+@pytest.mark.parametrize("activation", ["sigmoid", "tanh", "relu", "leaky_relu", "elu", "selu",
+                                        "softplus", "gaussian", "linear", "softmax"])
+def test_dense_backward_matches_numerical_gradients(activation):
+    rng = np.random.default_rng(2)
+    m = 1 if activation == "gaussian" else 4  # m = 1 as well: a single example
+    X, W, b = rng.normal(size=(m, 3)), rng.normal(size=(3, 5)), rng.normal(size=5)
+    upstream = rng.normal(size=(m, 5))  # pretend dL/dA; then L = sum(upstream * A)
+
+    def loss():
+        return float(np.sum(upstream * dense_forward(X, W, b, activation)[0]))
+
+    _, cache = dense_forward(X, W, b, activation)
+    dX, dW, db = dense_backward(upstream, cache)
+    assert (dX.shape, dW.shape, db.shape) == (X.shape, W.shape, b.shape)
+    for analytic, array in ((dX, X), (dW, W), (db, b)):
+        assert relative_error(analytic, numerical_gradient(loss, array)) < TOLERANCE
+
+
+NETWORKS = [
+    # (layer sizes, hidden activation(s), output activation, loss)
+    ([3, 2], "relu", "sigmoid", "binary_cross_entropy"),  # no hidden layer: logistic regression
+    ([3, 5, 1], "tanh", "sigmoid", "binary_cross_entropy"),
+    ([3, 4, 4, 3], ["relu", "sigmoid"], "softmax", "categorical_cross_entropy"),
+    ([2, 6, 5, 4, 3], ["elu", "leaky_relu", "softplus"], "softmax", "categorical_cross_entropy"),
+    ([4, 5, 2], "selu", "linear", "mean_squared_error"),
+    ([3, 4, 1], "gaussian", "sigmoid", "mean_squared_error"),  # not fused: chain rule through sigmoid
+    ([3, 4, 3], "tanh", "softmax", "mean_squared_error"),  # not fused: through softmax's Jacobian
+    ([3, 6, 6, 6, 6, 2], "tanh", "sigmoid", "binary_cross_entropy"),  # deeper, 2 sigmoid outputs
+]
+
+
+@pytest.mark.parametrize("sizes, hidden, output, loss", NETWORKS)
+@pytest.mark.parametrize("l2", [0.0, 0.3])
+def test_whole_network_gradient_check(sizes, hidden, output, loss, l2):
+    model = mlp.MLP(sizes, hidden, output, loss=loss, seed=4)
+    X, y = random_problem(sizes[0], sizes[-1], output, seed=5)
+    errors = gradient_check(model, X, y, l2=l2)
+    assert set(errors) == set(model.params)
+    assert max(errors.values()) < TOLERANCE, errors
+
+
+def test_gradient_check_catches_a_wrong_backward_pass(monkeypatch):
+    model = mlp.MLP([3, 4, 1], "tanh", "sigmoid", seed=0)
+    X, y = random_problem(3, 1, "sigmoid")
+    assert max(gradient_check(model, X, y).values()) < TOLERANCE
+    from mlp import layers
+
+    original = layers.dense_backward_from_dZ
+
+    def forgot_the_transpose_sum(dZ, cache):  # a classic bug: db from one example only
+        dX, dW, db = original(dZ, cache)
+        return dX, dW, dZ[0]
+
+    monkeypatch.setattr(layers, "dense_backward_from_dZ", forgot_the_transpose_sum)
+    errors = gradient_check(model, X, y)
+    assert errors["b1"] > 1e-2 and errors["b2"] > 1e-2
+    assert errors["W1"] < TOLERANCE  # the weights are still right
+
+
+def test_gradient_check_leaves_parameters_exactly_unchanged():
+    model = mlp.MLP([3, 4, 2], "relu", "softmax", seed=0)
+    X, y = random_problem(3, 2, "softmax")
+    before = model.get_weights()
+    gradient_check(model, X, y)
+    for name, value in model.params.items():
+        np.testing.assert_array_equal(value, before[name])
+
+
+def test_params_and_grads_by_name_with_the_shapes_of_the_lesson():
+    model = mlp.MLP([2, 4, 1], seed=0)
+    assert list(model.params) == ["W1", "b1", "W2", "b2"]
+    assert [v.shape for v in model.params.values()] == [(2, 4), (4,), (4, 1), (1,)]
+    X, y = random_problem(2, 1, "sigmoid", m=6)
+    loss, grads = model.loss_and_gradients(X, y)
+    assert list(grads) == ["dW1", "db1", "dW2", "db2"]
+    for name, value in model.params.items():
+        assert grads["d" + name].shape == value.shape
+    assert model.n_params == 2 * 4 + 4 + 4 * 1 + 1 == 17
+    # forward + backward separately give the same gradients
+    model.forward(X)
+    separate = model.backward(y)
+    for name in grads:
+        np.testing.assert_array_equal(separate[name], grads[name])
+
+
+def test_fused_output_gradient_is_p_minus_y_over_m():
+    model = mlp.MLP([3, 4, 3], "relu", "softmax", seed=1)
+    X, y = random_problem(3, 3, "softmax", m=5)
+    P = model.forward(X)
+    grads = model.backward(y)
+    A1 = model.layers[0].forward(X)
+    dZ2 = (P - np.eye(3)[y]) / 5
+    np.testing.assert_allclose(grads["dW2"], A1.T @ dZ2, rtol=1e-13)
+    np.testing.assert_allclose(grads["db2"], dZ2.sum(axis=0), rtol=1e-13, atol=1e-17)
+
+
+def test_predict_and_predict_proba():
+    model = mlp.MLP([2, 3, 1], "tanh", "sigmoid", seed=0)
+    X = np.random.default_rng(0).normal(size=(9, 2))
+    proba = model.predict_proba(X)
+    assert proba.shape == (9, 1) and np.all((proba > 0) & (proba < 1))
+    np.testing.assert_array_equal(model.predict(X), (proba[:, 0] >= 0.5).astype(int))
+    softmax_model = mlp.MLP([2, 3, 4], "relu", "softmax", seed=0)
+    P = softmax_model.predict_proba(X)
+    np.testing.assert_allclose(P.sum(axis=1), 1.0)
+    np.testing.assert_array_equal(softmax_model.predict(X), P.argmax(axis=1))
+    regression = mlp.MLP([2, 3, 1], "relu", "linear", seed=0)
+    assert regression.predict(X).shape == (9,)
+    assert regression.loss.name == "mean_squared_error"
+
+
+def test_accuracy_counts_correct_predictions():
+    model = mlp.MLP([2, 3, 4], "relu", "softmax", seed=0)
+    X = np.random.default_rng(0).normal(size=(10, 2))
+    predicted = model.predict(X)
+    y = predicted.copy()
+    y[:3] = (y[:3] + 1) % 4  # three wrong
+    assert model.accuracy(X, y) == pytest.approx(0.7)
+    assert model.accuracy(X, np.eye(4)[y]) == pytest.approx(0.7)  # one-hot labels too
+
+
+def test_same_seed_same_weights_and_generator_accepted():
+    a, b = mlp.MLP([3, 5, 2], seed=11), mlp.MLP([3, 5, 2], seed=11)
+    c = mlp.MLP([3, 5, 2], seed=12)
+    for name in a.params:
+        np.testing.assert_array_equal(a.params[name], b.params[name])
+    assert not np.array_equal(a.params["W1"], c.params["W1"])
+    d = mlp.MLP([3, 5, 2], seed=np.random.default_rng(11))
+    np.testing.assert_array_equal(a.params["W1"], d.params["W1"])
+
+
+def test_get_and_set_weights_copy_not_alias():
+    model = mlp.MLP([2, 3, 1], seed=0)
+    saved = model.get_weights()
+    model.params["W1"] += 1.0
+    assert not np.array_equal(saved["W1"], model.params["W1"])
+    W1 = model.params["W1"]
+    model.set_weights(saved)
+    np.testing.assert_array_equal(model.params["W1"], saved["W1"])
+    assert model.params["W1"] is W1  # in place: optimisers holding references still see it
+
+
+def test_summary_and_repr_show_shapes():
+    model = mlp.MLP([64, 32, 10], "relu", "softmax", seed=0)
+    text = model.summary()
+    assert "(64, 32)" in text and "(32, 10)" in text and "(m, 10)" in text
+    assert f"total parameters: {64 * 32 + 32 + 32 * 10 + 10}" in text
+    assert repr(model) == ("MLP([64, 32, 10], hidden_activation='relu', output_activation='softmax', "
+                           "loss='categorical_cross_entropy')")
+
+
+def test_dense_layer_object_holds_params_and_grads():
+    layer = Dense(3, 2, "relu", seed=0)
+    assert layer.params["W"].shape == (3, 2) and layer.params["b"].shape == (2,)
+    X = np.random.default_rng(0).normal(size=(4, 3))
+    A = layer.forward(X)
+    dX = layer.backward(np.ones_like(A))
+    assert dX.shape == X.shape and layer.grads["W"].shape == (3, 2)
+    assert repr(layer) == "Dense(3 -> 2, relu)"
+    with pytest.raises(RuntimeError, match="forward"):
+        Dense(3, 2).backward(np.ones((1, 2)))
+
+
+def test_backward_before_forward_explains():
+    with pytest.raises(RuntimeError, match=r"call model.forward\(X\) before model.backward\(y\)"):
+        mlp.MLP([2, 2, 1]).backward([1])
+
+
+def test_forward_does_not_change_the_input():
+    X = np.random.default_rng(0).normal(size=(4, 2))
+    before = X.copy()
+    model = mlp.MLP([2, 3, 1], seed=0)
+    model.loss_and_gradients(X, [0, 1, 1, 0])
+    np.testing.assert_array_equal(X, before)
