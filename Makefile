@@ -8,6 +8,8 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 FIRST_NOTEBOOK := $(firstword $(sort $(wildcard notebooks/*.ipynb)))
+# Jupyter refuses to run as root (as in containers and CI) unless told it may.
+ALLOW_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root)
 
 .PHONY: lab test install clean
 
@@ -21,7 +23,7 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 lab: $(STAMP)
-	$(BIN)/jupyter lab $(or $(FIRST_NOTEBOOK),notebooks)
+	$(BIN)/jupyter lab $(ALLOW_ROOT) $(or $(FIRST_NOTEBOOK),notebooks)
 
 test: $(STAMP)
 	MLP_PROGRESS=0 $(BIN)/python -m pytest

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import math
 import os
+import sys
 import warnings
 from dataclasses import dataclass, field
 
@@ -109,6 +110,14 @@ def _evaluate(model, X, Y):
     """(loss, accuracy) of the model's current weights on (X, Y), both already checked."""
     A = model._forward(X)
     return model._loss_of_output(Y, 0.0), _accuracy_of_output(model, A, Y)
+
+
+def _stacklevel_outside_mlp() -> int:
+    """The warnings stack level of the first caller outside this package (the learner's cell)."""
+    frame, level = sys._getframe(1), 1
+    while frame is not None and frame.f_globals.get("__name__", "").startswith("mlp."):
+        frame, level = frame.f_back, level + 1
+    return level
 
 
 def _progress_default() -> bool:
@@ -217,5 +226,5 @@ def train(model, X, y, *, epochs: int = 100, learning_rate=None, batch_size=None
         history.message = (f"Stopped early after epoch {history.epoch[-1]}: the validation loss had not improved "
                            f"for {early_stopping} epochs; restored the weights of epoch {history.best_epoch}.")
     if history.diverged:
-        warnings.warn(history.message, DivergenceWarning, stacklevel=2)
+        warnings.warn(history.message, DivergenceWarning, stacklevel=_stacklevel_outside_mlp())
     return history

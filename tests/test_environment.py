@@ -1,0 +1,109 @@
+"""The project's set-up files agree with each other, and JupyterLab starts."""
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import tomllib
+import urllib.request
+from pathlib import Path
+
+import pytest
+import yaml
+from packaging.requirements import Requirement
+from packaging.specifiers import SpecifierSet
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def pyproject():
+    return tomllib.loads((ROOT / "pyproject.toml").read_text())
+
+
+def requirement_set(lines):
+    """{name: specifier} from requirement strings, names normalised as pip does."""
+    result = {}
+    for line in lines:
+        requirement = Requirement(line)
+        result[requirement.name.lower().replace("_", "-")] = requirement.specifier
+    return result
+
+
+def conda_environment():
+    environment = yaml.safe_load((ROOT / "environment.yml").read_text())
+    conda_lines = [item for item in environment["dependencies"] if isinstance(item, str)]
+    pip_sections = [item["pip"] for item in environment["dependencies"] if isinstance(item, dict)]
+    return environment, conda_lines, pip_sections
+
+
+def test_environment_yml_and_pyproject_agree_on_dependencies():
+    project = pyproject()["project"]
+    declared = requirement_set(project["dependencies"] + project["optional-dependencies"]["dev"])
+    environment, conda_lines, _ = conda_environment()
+    conda = requirement_set(line for line in conda_lines if line.split(">")[0].split("=")[0] not in ("python", "pip"))
+    assert conda.keys() == declared.keys(), (
+        f"only in environment.yml: {sorted(conda.keys() - declared.keys())}; "
+        f"only in pyproject.toml: {sorted(declared.keys() - conda.keys())}")
+    for name in declared:
+        assert conda[name] == declared[name], f"{name}: environment.yml {conda[name]} vs pyproject {declared[name]}"
+
+
+def test_environment_yml_installs_the_package_and_a_compatible_python():
+    environment, conda_lines, pip_sections = conda_environment()
+    assert "conda-forge" in environment["channels"]
+    assert pip_sections == [["-e ."]]
+    assert "pip" in conda_lines
+    python = next(line for line in conda_lines if line.startswith("python"))
+    required = SpecifierSet(pyproject()["project"]["requires-python"])
+    assert SpecifierSet(python.removeprefix("python")) == required
+
+
+def test_ci_runs_make_test():
+    run = (ROOT / ".ci" / "run").read_text()
+    assert "make test" in run and "set -euo pipefail" in run
+    assert os.access(ROOT / ".ci" / "run", os.X_OK)
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def test_jupyterlab_starts_and_answers_api_status(tmp_path):
+    jupyter = Path(sys.executable).parent / "jupyter"
+    assert jupyter.exists() or shutil.which("jupyter"), "jupyter is not installed next to the test's Python"
+    port, token = free_port(), "dl101-test-token"
+    env = dict(os.environ, JUPYTER_RUNTIME_DIR=str(tmp_path / "runtime"), JUPYTER_CONFIG_DIR=str(tmp_path / "config"))
+    server = subprocess.Popen(
+        [str(jupyter), "lab", "--no-browser", "--ip=127.0.0.1", f"--port={port}", "--port-retries=0",
+         f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={ROOT}"]
+        + (["--allow-root"] if os.geteuid() == 0 else []),  # CI containers run as root, as `make lab` allows
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env=env)
+    try:
+        deadline, status = time.monotonic() + 60, None
+        while time.monotonic() < deadline and server.poll() is None:
+            try:
+                request = urllib.request.Request(f"http://127.0.0.1:{port}/api/status",
+                                                 headers={"Authorization": f"token {token}"})
+                with urllib.request.urlopen(request, timeout=2) as response:
+                    status = (response.status, response.read().decode())
+                    break
+            except OSError:
+                time.sleep(0.3)
+        if status is None:
+            server.kill()
+            output = server.communicate()[0].decode(errors="replace")[-3000:]
+            pytest.fail(f"JupyterLab did not answer /api/status within 60 s (exit code {server.poll()}):\n{output}")
+        assert status[0] == 200 and '"started"' in status[1]
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/lab?token={token}", timeout=5) as response:
+            assert response.status == 200 and "JupyterLab" in response.read().decode()
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            server.kill()
+    assert server.returncode is not None

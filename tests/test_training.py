@@ -1,0 +1,234 @@
+"""Training: the course's targets (XOR, moons, digits), determinism, batching, divergence, early stopping."""
+
+import math
+import warnings
+
+import numpy as np
+import pytest
+
+import mlp
+from mlp import data
+from mlp.training import DivergenceWarning, minibatches
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_xor_reaches_100_percent(seed):
+    X, y = data.xor()
+    model = mlp.MLP([2, 4, 1], "tanh", "sigmoid", seed=seed)
+    history = model.fit(X, y, epochs=1000, learning_rate=0.5)
+    assert model.accuracy(X, y) == 1.0
+    assert history.train_accuracy[-1] == 1.0
+    np.testing.assert_array_equal(model.predict(X), [0, 1, 1, 0])
+
+
+def test_moons_reach_97_percent_validation_accuracy():
+    X, y = data.make_moons(400, noise=0.2, seed=0)
+    split = data.train_val_test_split(X, y, seed=0)
+    scaler = data.Standardizer().fit(split.X_train)
+    model = mlp.MLP([2, 32, 32, 1], "relu", "sigmoid", seed=0)
+    history = model.fit(scaler.transform(split.X_train), split.y_train, epochs=300, learning_rate=0.1,
+                        batch_size=32, momentum=0.9, seed=0,
+                        validation_data=(scaler.transform(split.X_val), split.y_val))
+    assert history.val_accuracy[-1] >= 0.97
+    assert model.accuracy(scaler.transform(split.X_val), split.y_val) == history.val_accuracy[-1]
+
+
+@pytest.fixture(scope="module")
+def digits():
+    X, y = data.load_digits()
+    split = data.train_val_test_split(X, y, seed=0)
+    scaler = data.Standardizer().fit(split.X_train)
+    return (scaler.transform(split.X_train), split.y_train, scaler.transform(split.X_val), split.y_val,
+            scaler.transform(split.X_test), split.y_test)
+
+
+@pytest.mark.parametrize("seed", [0, 1])
+def test_digits_reach_97_percent_test_accuracy(digits, seed):
+    X_train, y_train, X_val, y_val, X_test, y_test = digits
+    model = mlp.MLP([64, 100, 10], "relu", "softmax", seed=seed)
+    history = model.fit(X_train, y_train, epochs=60, learning_rate=0.05, batch_size=32, momentum=0.9,
+                        l2=1e-3, seed=seed, validation_data=(X_val, y_val))
+    assert not history.diverged
+    assert model.accuracy(X_test, y_test) >= 0.97
+
+
+def test_same_seed_gives_bit_identical_weights(digits):
+    X_train, y_train = digits[0][:300], digits[1][:300]
+
+    def run():
+        model = mlp.MLP([64, 16, 10], "relu", "softmax", seed=3)
+        model.fit(X_train, y_train, epochs=3, learning_rate=0.1, batch_size=16, momentum=0.9, seed=7)
+        return model.get_weights()
+
+    first, second = run(), run()
+    for name in first:
+        assert first[name].tobytes() == second[name].tobytes()
+    model = mlp.MLP([64, 16, 10], "relu", "softmax", seed=3)
+    model.fit(X_train, y_train, epochs=3, learning_rate=0.1, batch_size=16, momentum=0.9, seed=8)
+    assert not np.array_equal(model.params["W1"], first["W1"])  # another shuffle, other weights
+
+
+def test_full_batch_epoch_is_one_exact_gradient_step():
+    X, y = data.make_moons(50, seed=1)
+    model = mlp.MLP([2, 5, 1], "tanh", "sigmoid", seed=0)
+    manual = mlp.MLP([2, 5, 1], "tanh", "sigmoid", seed=0)
+    model.fit(X, y, epochs=1, learning_rate=0.3)
+    _, grads = manual.loss_and_gradients(X, y)
+    for name, value in manual.params.items():
+        np.testing.assert_array_equal(model.params[name], value - 0.3 * grads["d" + name])
+
+
+class CountingOptimizer(mlp.GradientDescent):
+    def __init__(self, *args, **kwargs):
+        self.epochs = []
+        super().__init__(*args, **kwargs)
+        self.steps, self.epochs = 0, []
+
+    def start_epoch(self, epoch):
+        super().start_epoch(epoch)
+        self.epochs.append(epoch)
+
+    def step(self, model):
+        super().step(model)
+        self.steps += 1
+
+
+@pytest.mark.parametrize("batch_size, updates_per_epoch", [(None, 1), (1, 50), (16, 4), (50, 1), (500, 1)])
+def test_updates_per_epoch_batch_stochastic_minibatch(batch_size, updates_per_epoch):
+    X, y = data.make_moons(50, seed=1)
+    optimizer = CountingOptimizer(0.1)
+    mlp.MLP([2, 3, 1], seed=0).fit(X, y, epochs=3, batch_size=batch_size, optimizer=optimizer)
+    assert optimizer.steps == 3 * updates_per_epoch
+    assert optimizer.epochs == [0, 1, 2]
+
+
+def test_minibatches_cover_every_example_once():
+    X = np.arange(20.0).reshape(10, 2)
+    Y = np.arange(10.0)[:, None]
+    batches = list(minibatches(X, Y, 4, np.random.default_rng(0)))
+    assert [len(xb) for xb, _ in batches] == [4, 4, 2]
+    rows = np.concatenate([yb[:, 0] for _, yb in batches])
+    assert sorted(rows) == list(range(10)) and list(rows) != list(range(10))  # shuffled
+    for xb, yb in batches:  # X and Y rows stay paired
+        np.testing.assert_array_equal(xb[:, 0], 2 * yb[:, 0])
+    (whole,) = list(minibatches(X, Y, None, np.random.default_rng(0)))
+    assert whole[0] is X  # full batch: no copy, no shuffle
+
+
+def test_history_records_the_losses_of_the_final_weights():
+    X, y = data.make_circles(80, seed=0)
+    X_val, y_val = data.make_circles(40, seed=1)
+    model = mlp.MLP([2, 8, 1], "tanh", "sigmoid", seed=0)
+    history = model.fit(X, y, epochs=20, learning_rate=0.5, validation_data=(X_val, y_val))
+    assert history.epoch == list(range(1, 21)) and len(history) == 20
+    assert history.train_loss[-1] == pytest.approx(model.loss_value(X, y), rel=1e-12)
+    assert history.val_loss[-1] == pytest.approx(model.loss_value(X_val, y_val), rel=1e-12)
+    assert history.val_accuracy[-1] == model.accuracy(X_val, y_val)
+    assert history.train_loss[-1] < history.train_loss[0]
+    assert "epochs=20" in repr(history) and "val_accuracy" in repr(history)
+
+
+@pytest.mark.parametrize("schedule, expected", [
+    (mlp.Constant(0.4), [0.4] * 6),
+    (mlp.StepDecay(0.4, drop=0.5, every=2), [0.4, 0.4, 0.2, 0.2, 0.1, 0.1]),
+    (mlp.ExponentialDecay(0.4, decay_rate=0.5), [0.4 * 0.5**t for t in range(6)]),
+    (mlp.InverseTimeDecay(0.4, decay_rate=1.0), [0.4 / (1 + t) for t in range(6)]),
+])
+def test_schedules_set_the_learning_rate_of_each_epoch(schedule, expected):
+    X, y = data.make_moons(30, seed=0)
+    history = mlp.MLP([2, 3, 1], seed=0).fit(X, y, epochs=6, learning_rate=schedule)
+    np.testing.assert_allclose(history.learning_rate, expected, rtol=1e-15)
+
+
+def test_schedule_by_name_and_learning_rates_helper():
+    schedule = mlp.make_schedule(1.0, "1/t", decay_rate=0.5)
+    assert mlp.schedules.learning_rates(schedule, 3) == [1.0, 1 / 1.5, 0.5]
+    X, y = data.make_moons(30, seed=0)
+    history = mlp.MLP([2, 3, 1], seed=0).fit(X, y, epochs=3, learning_rate=0.8, schedule="exponential")
+    np.testing.assert_allclose(history.learning_rate, [0.8, 0.8 * 0.95, 0.8 * 0.95**2])
+
+
+def test_momentum_update_is_exact():
+    model = mlp.MLP([2, 3, 1], "tanh", seed=0)
+    X, y = data.make_moons(20, seed=0)
+    optimizer = mlp.GradientDescent(0.1, momentum=0.9)
+    W = model.params["W1"].copy()
+    _, grads = model.loss_and_gradients(X, y)
+    g1 = grads["dW1"].copy()
+    optimizer.step(model)
+    _, grads = model.loss_and_gradients(X, y)
+    g2 = grads["dW1"].copy()
+    optimizer.step(model)
+    v1 = -0.1 * g1
+    v2 = 0.9 * v1 - 0.1 * g2
+    np.testing.assert_allclose(model.params["W1"], W + v1 + v2, rtol=1e-15)
+
+
+def test_divergence_stops_with_one_clear_warning():
+    X, y = data.make_moons(100, seed=0)
+    model = mlp.MLP([2, 8, 1], "relu", "linear", seed=0)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        history = model.fit(X, y, epochs=50, learning_rate=5.0)
+    assert [w.category for w in caught] == [DivergenceWarning]  # one warning, no RuntimeWarnings
+    message = str(caught[0].message)
+    assert "diverged" in message and "learning rate 5" in message and "try 0.5" in message
+    assert history.diverged and history.message == message
+    assert 0 < len(history) < 50
+    assert all(math.isfinite(loss) for loss in history.train_loss)
+    assert "diverged=True" in repr(history)
+
+
+def test_divergence_in_a_classifier_is_caught_too():
+    X, y = data.make_blobs(60, centers=3, seed=0)
+    model = mlp.MLP([2, 16, 3], "relu", "softmax", seed=0)
+    # Cross-entropy's gradient is bounded, so only an absurd learning rate overflows the weights.
+    with pytest.warns(DivergenceWarning, match="diverged"):
+        history = model.fit(X, y, epochs=20, learning_rate=1e200, batch_size=8, seed=0)
+    assert history.diverged
+
+
+def test_early_stopping_restores_the_best_weights():
+    X, y = data.make_moons(60, noise=0.35, seed=0)
+    X_val, y_val = data.make_moons(200, noise=0.35, seed=1)
+    model = mlp.MLP([2, 64, 64, 1], "relu", "sigmoid", seed=0)  # big network, few points: overfits
+    history = model.fit(X, y, epochs=2000, learning_rate=0.3, momentum=0.9,
+                        validation_data=(X_val, y_val), early_stopping=20)
+    assert history.stopped_early and len(history) < 2000
+    best = history.best_epoch
+    assert history.val_loss[best - 1] == min(history.val_loss)
+    assert len(history) == best + 20
+    assert model.loss_value(X_val, y_val) == pytest.approx(history.val_loss[best - 1], rel=1e-12)
+    assert f"epoch {best}" in history.message
+
+
+def test_l2_shrinks_the_weights():
+    X, y = data.make_moons(100, seed=0)
+    plain = mlp.MLP([2, 16, 1], seed=0)
+    plain.fit(X, y, epochs=200, learning_rate=0.3)
+    decayed = mlp.MLP([2, 16, 1], seed=0)
+    decayed.fit(X, y, epochs=200, learning_rate=0.3, l2=0.05)
+    assert np.linalg.norm(decayed.params["W1"]) < 0.8 * np.linalg.norm(plain.params["W1"])
+
+
+def test_progress_bar_shows_only_when_asked(capsys):
+    X, y = data.make_moons(30, seed=0)
+    mlp.MLP([2, 3, 1], seed=0).fit(X, y, epochs=5)
+    assert capsys.readouterr().err == ""  # off in the test suite (MLP_PROGRESS=0)
+    mlp.MLP([2, 3, 1], seed=0).fit(X, y, epochs=5, progress=True)
+    err = capsys.readouterr().err
+    assert "training" in err and "5/5" in err
+
+
+def test_training_does_not_change_the_data():
+    X, y = data.make_moons(30, seed=0)
+    X_before, y_before = X.copy(), y.copy()
+    mlp.MLP([2, 3, 1], seed=0).fit(X, y, epochs=3, batch_size=4, seed=0)
+    np.testing.assert_array_equal(X, X_before)
+    np.testing.assert_array_equal(y, y_before)
+
+
+def test_optimizer_and_learning_rate_together_is_an_error():
+    X, y = data.make_moons(30, seed=0)
+    with pytest.raises(ValueError, match="either an optimizer or learning_rate"):
+        mlp.MLP([2, 3, 1]).fit(X, y, optimizer=mlp.GradientDescent(0.1), learning_rate=0.2)
