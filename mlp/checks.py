@@ -62,7 +62,8 @@ def as_float_array(values, name: str) -> np.ndarray:
 
 
 def check_matrix(
-    X, name: str = "X", n_features: int | None = None, layer: str | None = None, finite: bool = True
+    X, name: str = "X", n_features: int | None = None, expected_by: str = "the network",
+    finite: bool = True,
 ) -> np.ndarray:
     """Check a data matrix: 2-D, rows are examples, at least one, all finite.
 
@@ -71,8 +72,8 @@ def check_matrix(
     X : array-like, shape (m, n)
     name : the name the learner knows the array by, used in messages.
     n_features : expected number of columns n, if known.
-    layer : description of what expects ``n_features`` (e.g. "W1 has shape (2, 4)"),
-        added to the message when the column count is wrong.
+    expected_by : what expects ``n_features`` columns, for the message when the count is
+        wrong (e.g. "the network (W1 has shape (2, 4))").
     finite : also reject NaN and inf (data); False for values inside a network, where
         the training loop's divergence guard deals with them.
 
@@ -81,6 +82,10 @@ def check_matrix(
     X : ndarray of float64, shape (m, n)
     """
     X = as_float_array(X, name)
+    n_text = "n" if n_features is None else n_features
+    if X.size == 0:
+        raise ValueError(f"{name} is empty: expected at least one example (row) of shape (m, {n_text}); "
+                         f"got shape {X.shape}")
     if X.ndim == 1 and n_features is not None:
         hint = (
             f"; if this is one example, write {name}.reshape(1, -1); "
@@ -92,16 +97,13 @@ def check_matrix(
         )
     if X.ndim != 2:
         raise ValueError(
-            f"{name} must be a 2-D array of shape (m, n) with one example per row; "
-            f"got {X.ndim}-D array of shape {X.shape}"
+            f"{name} must be a 2-D array of shape (m, {n_text}) with one example per row; "
+            f"got a {X.ndim}-D array of shape {X.shape}"
         )
-    if X.shape[0] == 0:
-        raise ValueError(f"{name} is empty: expected at least one example (row); got shape {X.shape}")
     if n_features is not None and X.shape[1] != n_features:
-        detail = f" ({layer})" if layer else ""
         raise ValueError(
-            f"{name} has {X.shape[1]} features per example but the network expects "
-            f"{n_features}{detail}; expected {name} of shape (m, {n_features}), got {X.shape}"
+            f"{name} has {X.shape[1]} features per example but {expected_by} expects "
+            f"{n_features} features; expected {name} of shape (m, {n_features}), got {X.shape}"
         )
     if finite:
         check_finite(X, name)
@@ -130,9 +132,11 @@ def check_positive(value, name: str, *, integer: bool = False, allow_zero: bool 
     return int(value) if integer else float(value)
 
 
-def unknown_name_error(kind: str, name, known) -> ValueError:
-    """A ValueError for an unknown name that lists the known ones and suggests the closest."""
+def unknown_name_error(kind: str, name, known, aliases=()) -> ValueError:
+    """A ValueError for an unknown name that lists the known ones and suggests the closest
+    (aliases such as "mse" count for the suggestion but are not listed)."""
     known = sorted(known)
-    close = difflib.get_close_matches(str(name), known, n=1)
+    close = difflib.get_close_matches(str(name), known + sorted(aliases), n=1)
     suggestion = f"; did you mean {close[0]!r}?" if close else ""
-    return ValueError(f"unknown {kind} {name!r}; known {kind}s: {', '.join(known)}{suggestion}")
+    plural = kind + ("es" if kind.endswith("s") else "s")
+    return ValueError(f"unknown {kind} {name!r}; known {plural}: {', '.join(known)}{suggestion}")

@@ -160,7 +160,9 @@ class Splits(NamedTuple):
 
 
 def _check_fraction(value, name):
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value < 1:
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise TypeError(f"{name} must be a fraction in [0, 1), e.g. 0.2 for 20%; got {type(value).__name__} {value!r}")
+    if not 0 <= value < 1:
         raise ValueError(f"{name} must be a fraction in [0, 1), e.g. 0.2 for 20%; got {value!r}")
     return float(value)
 
@@ -220,8 +222,8 @@ class Standardizer:
         if self.mean is None:
             raise RuntimeError("fit the Standardizer on the training set before transform: "
                                "scaler = Standardizer().fit(X_train)")
-        X = check_matrix(X, "X", n_features=self.mean.size, layer="the Standardizer was fitted on "
-                         f"{self.mean.size} features")
+        X = check_matrix(X, "X", n_features=self.mean.size,
+                         expected_by="the Standardizer (fitted on the training set)")
         return (X - self.mean) / self.std
 
     def fit_transform(self, X):

@@ -197,5 +197,5 @@ def get_loss(name) -> Loss:
     key = name.lower().replace("-", "_").replace(" ", "_")
     key = _ALIASES.get(key, key)
     if key not in LOSSES:
-        raise unknown_name_error("loss", name, LOSSES)
+        raise unknown_name_error("loss", name, LOSSES, _ALIASES)
     return LOSSES[key]

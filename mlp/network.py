@@ -143,22 +143,27 @@ class MLP:
         params = self.params
         if set(weights) != set(params):
             raise ValueError(f"weights must have the keys {sorted(params)}; got {sorted(weights)}")
-        for name, value in weights.items():
-            value = np.asarray(value, dtype=np.float64)
+        new = {name: np.asarray(value, dtype=np.float64) for name, value in weights.items()}
+        for name, value in new.items():  # check everything before changing anything
             if value.shape != params[name].shape:
                 raise ValueError(f"{name} must have shape {params[name].shape}; got {value.shape}")
+        for name, value in new.items():
             params[name][...] = value
 
     # --- forward and loss ------------------------------------------------------------
 
-    def _check_X(self, X):
+    def _check_X(self, X, name="X"):
         W1 = self.layers[0].W
-        return check_matrix(X, "X", n_features=self.n_features, layer=f"W1 has shape {W1.shape}")
+        return check_matrix(X, name, n_features=self.n_features,
+                            expected_by=f"the network (W1 has shape {W1.shape})")
 
-    def targets(self, y, m: int | None = None) -> np.ndarray:
-        """The target matrix Y (m, n_outputs) for labels y: one-hot for softmax, a column for sigmoid."""
+    def targets(self, y, m: int | None = None, names=("X", "y")) -> np.ndarray:
+        """The target matrix Y (m, n_outputs) for labels y: one-hot for softmax, a column for sigmoid.
+
+        m : the number of examples y must have; names : what the learner calls X and y, for messages.
+        """
         kind = {"sigmoid": "binary", "softmax": "categorical"}.get(self.output_activation.name, "regression")
-        return targets_for(y, self.n_outputs, kind, m)
+        return targets_for(y, self.n_outputs, kind, m, names)
 
     def forward(self, X) -> np.ndarray:
         """The network's output for X (m, n_features): shape (m, n_outputs).

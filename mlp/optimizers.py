@@ -31,7 +31,9 @@ class GradientDescent:
     def __init__(self, learning_rate=0.1, momentum: float = 0.0):
         if not callable(learning_rate):
             check_positive(learning_rate, "learning_rate")
-        if isinstance(momentum, bool) or not isinstance(momentum, (int, float)) or not 0 <= momentum < 1:
+        if isinstance(momentum, bool) or not isinstance(momentum, (int, float, np.floating)):
+            raise TypeError(f"momentum must be a number in [0, 1); got {type(momentum).__name__} {momentum!r}")
+        if not 0 <= momentum < 1:
             raise ValueError(f"momentum must be a number in [0, 1); got {momentum!r}")
         self.schedule = make_schedule(learning_rate)
         self.momentum = float(momentum)

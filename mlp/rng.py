@@ -17,7 +17,9 @@ def make_rng(seed=None) -> np.random.Generator:
     """
     if isinstance(seed, np.random.Generator):
         return seed
-    if seed is None or (isinstance(seed, (int, np.integer)) and not isinstance(seed, bool) and seed >= 0):
+    if isinstance(seed, (int, np.integer)) and not isinstance(seed, bool) and seed < 0:
+        raise ValueError(f"seed must be a non-negative int; got {seed}")
+    if seed is None or (isinstance(seed, (int, np.integer)) and not isinstance(seed, bool)):
         return np.random.default_rng(seed)
     raise TypeError(
         f"seed must be a non-negative int, a numpy.random.Generator or None; got {type(seed).__name__} {seed!r}"

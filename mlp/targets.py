@@ -36,19 +36,20 @@ def class_labels(y, n_classes: int | None = None, name: str = "y") -> np.ndarray
     return y.astype(np.int64)
 
 
-def one_hot(y, n_classes: int | None = None) -> np.ndarray:
+def one_hot(y, n_classes: int | None = None, name: str = "y") -> np.ndarray:
     """One-hot encode class labels.
 
     Parameters
     ----------
     y : array-like of int, shape (m,), values 0..C-1
     n_classes : C; defaults to max(y) + 1.
+    name : what the learner calls y, for error messages.
 
     Returns
     -------
     Y : ndarray of float64, shape (m, C), with Y[i, y[i]] = 1 and zeros elsewhere.
     """
-    labels = class_labels(y, n_classes)
+    labels = class_labels(y, n_classes, name)
     if n_classes is None:
         n_classes = int(labels.max()) + 1
     Y = np.zeros((labels.size, n_classes))
@@ -56,46 +57,50 @@ def one_hot(y, n_classes: int | None = None) -> np.ndarray:
     return Y
 
 
-def targets_for(y, n_outputs: int, kind: str, m: int | None = None) -> np.ndarray:
+def targets_for(y, n_outputs: int, kind: str, m: int | None = None, names=("X", "y")) -> np.ndarray:
     """Turn labels into the target matrix Y of shape (m, n_outputs) that the output layer is compared with.
 
     kind : "categorical" (softmax output): y is (m,) labels 0..C-1 or an (m, C) one-hot matrix.
            "binary" (sigmoid output): y is (m,) or (m, n_outputs) with values in [0, 1].
            "regression" (any other output): y is (m,) when n_outputs == 1, else (m, n_outputs).
     m : number of examples y must have (the rows of X), if known.
+    names : what the learner calls X and y (e.g. ("X_val", "y_val")), for the messages.
     """
+    x_name, y_name = names
     if kind == "categorical":
-        array = as_float_array(y, "y")
+        array = as_float_array(y, y_name)
         if array.ndim == 2 and array.shape[1] == n_outputs and n_outputs > 1:
-            check_finite(array, "y")
+            check_finite(array, y_name)
             rows = array.sum(axis=1)
             if array.min() < 0 or not np.allclose(rows, 1.0):
                 raise ValueError(
-                    "a one-hot y must have non-negative rows that each sum to 1; "
+                    f"a one-hot {y_name} must have non-negative rows that each sum to 1; "
                     f"found a row summing to {rows[~np.isclose(rows, 1.0)][0]:g}"
-                    if not np.allclose(rows, 1.0) else "a one-hot y must not contain negative values"
+                    if not np.allclose(rows, 1.0) else f"a one-hot {y_name} must not contain negative values"
                 )
             Y = array
         elif array.ndim == 2 and array.shape[1] not in (1, n_outputs):
             raise ValueError(
-                f"y has shape {array.shape} but the output layer has {n_outputs} units; expected "
+                f"{y_name} has shape {array.shape} but the output layer has {n_outputs} units; expected "
                 f"labels of shape (m,) or a one-hot matrix of shape (m, {n_outputs})"
             )
         else:
-            Y = one_hot(array, n_outputs)
+            Y = one_hot(array, n_outputs, y_name)
     else:
-        Y = as_float_array(y, "y")
+        Y = as_float_array(y, y_name)
+        if Y.ndim == 1:
+            check_finite(Y, y_name)  # before the reshape, so a position reads "index i"
         if Y.ndim == 1 and n_outputs == 1:
             Y = Y[:, None]
         if Y.ndim != 2 or Y.shape[1] != n_outputs:
             expected = "(m,) or (m, 1)" if n_outputs == 1 else f"(m, {n_outputs})"
             raise ValueError(
-                f"y has shape {Y.shape} but the output layer has {n_outputs} unit(s); "
-                f"expected y of shape {expected}"
+                f"{y_name} has shape {Y.shape} but the output layer has {n_outputs} unit(s); "
+                f"expected {y_name} of shape {expected}"
             )
         if Y.shape[0] == 0:
-            raise ValueError(f"y is empty: expected at least one label; got shape {Y.shape}")
-        check_finite(Y, "y")
+            raise ValueError(f"{y_name} is empty: expected at least one label; got shape {Y.shape}")
+        check_finite(Y, y_name)
         if kind == "binary" and (Y.min() < 0 or Y.max() > 1):
             bad = Y[(Y < 0) | (Y > 1)][0]
             extra = (
@@ -104,10 +109,10 @@ def targets_for(y, n_outputs: int, kind: str, m: int | None = None) -> np.ndarra
             )
             raise ValueError(
                 f"a sigmoid output layer needs labels 0 or 1 (or probabilities in [0, 1]); "
-                f"y contains {bad:g}{extra}"
+                f"{y_name} contains {bad:g}{extra}"
             )
     if m is not None and Y.shape[0] != m:
         raise ValueError(
-            f"X has {m} examples but y has {Y.shape[0]} labels; expected one label per example"
+            f"{x_name} has {m} examples but {y_name} has {Y.shape[0]} labels; expected one label per example"
         )
     return Y

@@ -29,7 +29,7 @@ from tqdm.auto import tqdm
 from .checks import check_positive
 from .optimizers import GradientDescent
 from .rng import make_rng
-from .schedules import make_schedule
+from .schedules import learning_rates, make_schedule
 
 
 class DivergenceWarning(RuntimeWarning):
@@ -161,12 +161,14 @@ def train(model, X, y, *, epochs: int = 100, learning_rate=None, batch_size=None
                          "the optimizer already has its own learning rate")
     X = model._check_X(X)
     Y = model.targets(y, len(X))
+    if hasattr(optimizer, "schedule"):
+        learning_rates(optimizer.schedule, epochs)  # every epoch's rate is valid before any update
     if validation_data is not None:
         if not isinstance(validation_data, (tuple, list)) or len(validation_data) != 2:
             raise ValueError("validation_data must be a pair (X_val, y_val); "
                              f"got {type(validation_data).__name__}")
-        X_val = model._check_X(validation_data[0])
-        Y_val = model.targets(validation_data[1], len(X_val))
+        X_val = model._check_X(validation_data[0], "X_val")
+        Y_val = model.targets(validation_data[1], len(X_val), ("X_val", "y_val"))
     elif early_stopping is not None:
         raise ValueError("early_stopping watches the validation loss, so it needs validation_data=(X_val, y_val)")
     if early_stopping is not None:
