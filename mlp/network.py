@@ -23,6 +23,7 @@ from .layers import Dense
 from .losses import get_loss
 from .rng import make_rng
 from .targets import targets_for
+from .training import train
 
 _DEFAULT_LOSS = {"sigmoid": "binary_cross_entropy", "softmax": "categorical_cross_entropy"}
 
@@ -272,8 +273,6 @@ class MLP:
 
     def fit(self, X, y, **options):
         """Train on (X, y); see ``mlp.training.train`` for the options. Returns the History."""
-        from .training import train  # training uses the model; the model only hands itself over
-
         return train(self, X, y, **options)
 
     # --- display ---------------------------------------------------------------------

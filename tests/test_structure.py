@@ -1,0 +1,56 @@
+"""The package is layered: each module imports only modules below it, never upward."""
+
+import ast
+from pathlib import Path
+
+import mlp
+
+PACKAGE = Path(mlp.__file__).parent
+
+# Bottom to top. A module may import only modules listed before it.
+LAYERS = [
+    "rng", "checks", "activations", "initializers", "targets", "losses", "layers",
+    "schedules", "optimizers", "training", "network", "gradcheck", "data", "plotting",
+]
+
+
+def sibling_imports(path):
+    tree = ast.parse(path.read_text())
+    found = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and node.level == 1:
+            if node.module:
+                found.add(node.module.split(".")[0])
+            else:
+                found.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.level == 0 and (node.module or "").startswith("mlp"):
+            found.add((node.module.split(".") + [""])[1] or "__init__")
+        elif isinstance(node, ast.Import):
+            found.update(alias.name.split(".")[1] for alias in node.names if alias.name.startswith("mlp."))
+    return found
+
+
+def test_every_module_is_in_the_layer_list():
+    modules = {path.stem for path in PACKAGE.glob("*.py")} - {"__init__", "__main__"}
+    assert modules <= set(LAYERS), f"add {sorted(modules - set(LAYERS))} to LAYERS"
+
+
+def test_no_module_imports_upward_or_in_a_cycle():
+    for name in LAYERS:
+        path = PACKAGE / f"{name}.py"
+        if not path.exists():
+            continue
+        below = set(LAYERS[:LAYERS.index(name)])
+        upward = sibling_imports(path) - below
+        assert not upward, f"mlp/{name}.py imports {sorted(upward)}, which are not below it in {LAYERS}"
+
+
+def test_no_global_numpy_random_state():
+    """Only np.random.default_rng and np.random.Generator: never the global np.random.* functions."""
+    allowed = {"default_rng", "Generator"}
+    for path in PACKAGE.glob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text())):
+            if (isinstance(node, ast.Attribute) and isinstance(node.value, ast.Attribute)
+                    and node.value.attr == "random" and isinstance(node.value.value, ast.Name)
+                    and node.value.value.id in ("np", "numpy")):
+                assert node.attr in allowed, f"{path.name}:{node.lineno} uses the global np.random.{node.attr}"
