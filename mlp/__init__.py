@@ -10,7 +10,8 @@ or a numpy.random.Generator.
     >>> history = model.fit(X, y, epochs=300, learning_rate=0.5, progress=False)
 """
 
-from . import activations, checks, data, gradcheck, initializers, layers, losses, optimizers, schedules, targets
+from . import (activations, checks, data, gradcheck, initializers, layers, losses, optimizers, plotting, schedules,
+               targets)
 from .activations import get_activation
 from .gradcheck import gradient_check, numerical_gradient
 from .layers import Dense, dense_backward, dense_forward
@@ -28,5 +29,5 @@ __all__ = [
     "GradientDescent", "Constant", "StepDecay", "ExponentialDecay", "InverseTimeDecay", "make_schedule",
     "get_activation", "get_loss", "gradient_check", "numerical_gradient", "one_hot",
     "activations", "checks", "data", "gradcheck", "initializers", "layers", "losses", "optimizers",
-    "schedules", "targets",
+    "plotting", "schedules", "targets",
 ]

@@ -110,6 +110,21 @@ def check_matrix(
     return X
 
 
+def check_layer_sizes(layer_sizes) -> list[int]:
+    """Check [n_features, hidden units..., n_outputs]: at least two positive integers."""
+    if not isinstance(layer_sizes, (list, tuple)) or len(layer_sizes) < 2:
+        raise ValueError(
+            "layer_sizes must be a list [n_features, hidden units..., n_outputs] of at least two "
+            f"numbers, e.g. [2, 16, 1]; got {layer_sizes!r}"
+        )
+    for position, size in enumerate(layer_sizes):
+        try:
+            check_positive(size, f"layer_sizes[{position}]", integer=True)
+        except (TypeError, ValueError) as error:
+            raise type(error)(f"{error} (in layer_sizes {list(layer_sizes)!r})") from None
+    return [int(size) for size in layer_sizes]
+
+
 def check_same_length(X: np.ndarray, y: np.ndarray, x_name: str = "X", y_name: str = "y") -> None:
     """Raise ValueError unless X and y hold the same number of examples."""
     if len(X) != len(y):

@@ -18,7 +18,7 @@ from __future__ import annotations
 import numpy as np
 
 from .activations import get_activation
-from .checks import check_matrix, check_positive
+from .checks import check_layer_sizes, check_matrix
 from .layers import Dense
 from .losses import get_loss
 from .rng import make_rng
@@ -49,7 +49,7 @@ class MLP:
 
     def __init__(self, layer_sizes, hidden_activation="relu", output_activation="sigmoid",
                  loss="auto", init="auto", seed=None):
-        sizes = self._check_sizes(layer_sizes)
+        sizes = check_layer_sizes(layer_sizes)
         n_hidden = len(sizes) - 2
         if isinstance(hidden_activation, (list, tuple)):
             if len(hidden_activation) != n_hidden:
@@ -81,20 +81,6 @@ class MLP:
             Dense(n_in, n_out, activation, init, rng)
             for n_in, n_out, activation in zip(sizes[:-1], sizes[1:], activations)
         ]
-
-    @staticmethod
-    def _check_sizes(layer_sizes):
-        if not isinstance(layer_sizes, (list, tuple)) or len(layer_sizes) < 2:
-            raise ValueError(
-                "layer_sizes must be a list [n_features, hidden units..., n_outputs] of at least two "
-                f"numbers, e.g. [2, 16, 1]; got {layer_sizes!r}"
-            )
-        for position, size in enumerate(layer_sizes):
-            try:
-                check_positive(size, f"layer_sizes[{position}]", integer=True)
-            except (TypeError, ValueError) as error:
-                raise type(error)(f"{error} (in layer_sizes {list(layer_sizes)!r})") from None
-        return [int(size) for size in layer_sizes]
 
     # --- structure -------------------------------------------------------------------
 

@@ -12,13 +12,14 @@ Jupyter shows the figure by itself; in a script call ``plt.show()`` or ``fig.sav
 
 from __future__ import annotations
 
+import matplotlib
 import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.collections import LineCollection
 from matplotlib.patches import Circle
 
 from .activations import get_activation
-from .checks import check_finite, check_matrix, check_positive, check_same_length
+from .checks import check_layer_sizes, check_matrix, check_positive, check_same_length
 from .network import MLP
 from .schedules import learning_rates
 from .targets import class_labels
@@ -27,7 +28,7 @@ from .targets import class_labels
 def _figure_and_axes(ax, figsize=None):
     """(fig, ax): a new figure with one Axes when ax is None, else ax and its figure."""
     if ax is None:
-        return plt.subplots(figsize=figsize)
+        return plt.subplots(figsize=figsize, layout="constrained")
     return ax.figure, ax
 
 
@@ -171,7 +172,10 @@ def _check_points(X, y, n_classes, x_name, y_name):
     if X.shape[1] != 2:
         raise ValueError(f"a decision boundary is drawn in the plane, so {x_name} must have shape (m, 2), "
                          f"2 features per example; got shape {X.shape}")
-    y = class_labels(y, n_classes, y_name)
+    y = class_labels(y, name=y_name)
+    if y.max() >= n_classes:
+        raise ValueError(f"{y_name} contains the label {y.max()} but the model tells apart {n_classes} classes; "
+                         f"expected labels 0..{n_classes - 1}")
     check_same_length(X, y, x_name, y_name)
     return X, y
 
@@ -179,9 +183,9 @@ def _check_points(X, y, n_classes, x_name, y_name):
 def _class_colors(n_classes):
     """One colour per class: red and blue (the ends of "RdBu") for 2, else the "tab10" colours."""
     if n_classes == 2:
-        cmap = plt.get_cmap("RdBu")
+        cmap = matplotlib.colormaps["RdBu"]
         return [cmap(0.1), cmap(0.9)]
-    cmap = plt.get_cmap("tab10" if n_classes <= 10 else "tab20")
+    cmap = matplotlib.colormaps["tab10" if n_classes <= 10 else "tab20"]
     return [cmap(k % cmap.N) for k in range(n_classes)]
 
 
@@ -287,7 +291,7 @@ def plot_network(layer_sizes_or_model, ax=None, max_units_shown=10):
         sizes = layer_sizes_or_model.layer_sizes
         activations = [layer.activation.name for layer in layer_sizes_or_model.layers]
     else:
-        sizes = MLP._check_sizes(layer_sizes_or_model)
+        sizes = check_layer_sizes(layer_sizes_or_model)
         activations = None
     max_units_shown = check_positive(max_units_shown, "max_units_shown", integer=True)
     positions = [_unit_positions(n, max_units_shown) for n in sizes]
@@ -304,7 +308,7 @@ def plot_network(layer_sizes_or_model, ax=None, max_units_shown=10):
             ax.add_patch(Circle((x, h), _RADIUS, facecolor=fills[number], edgecolor="black", zorder=3))
         if gap is not None:
             ax.text(x, gap, "⋮", ha="center", va="center", fontsize=14, zorder=3)
-            ax.text(x + 1.5 * _RADIUS, gap, f"{n_units}", ha="left", va="center", fontsize=9, zorder=3,
+            ax.text(x + 1.5 * _RADIUS, gap, f"{n_units} units", ha="left", va="center", fontsize=9, zorder=3,
                     bbox=dict(boxstyle="round,pad=0.15", facecolor="white", edgecolor="none"))
         label = "X" if number == 0 else f"A{number}"
         label += f" (m, {n_units})"

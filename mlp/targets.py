@@ -13,8 +13,11 @@ import numpy as np
 from .checks import as_float_array, check_finite
 
 
-def class_labels(y, n_classes: int | None = None, name: str = "y") -> np.ndarray:
-    """Check that y holds integer class labels 0..n_classes-1 and return them as int64, shape (m,)."""
+def class_labels(y, n_classes: int | None = None, name: str = "y", expected_by: str | None = None) -> np.ndarray:
+    """Check that y holds integer class labels 0..n_classes-1 and return them as int64, shape (m,).
+
+    expected_by : what fixes the number of classes, for the message (default "there are C classes").
+    """
     y = as_float_array(y, name)
     if y.ndim == 2 and y.shape[1] == 1:
         y = y[:, 0]
@@ -29,14 +32,14 @@ def class_labels(y, n_classes: int | None = None, name: str = "y") -> np.ndarray
     if y.min() < 0:
         raise ValueError(f"{name} must hold class labels 0, 1, 2, ...; found the negative label {y.min():g}")
     if n_classes is not None and y.max() >= n_classes:
+        expected_by = expected_by or f"there are {n_classes} classes"
         raise ValueError(
-            f"{name} has labels up to {y.max():g} but the output layer has {n_classes} unit(s); "
-            f"expected labels 0..{n_classes - 1} (one output unit per class)"
+            f"{name} has labels up to {y.max():g} but {expected_by}; expected labels 0..{n_classes - 1}"
         )
     return y.astype(np.int64)
 
 
-def one_hot(y, n_classes: int | None = None, name: str = "y") -> np.ndarray:
+def one_hot(y, n_classes: int | None = None, name: str = "y", expected_by: str | None = None) -> np.ndarray:
     """One-hot encode class labels.
 
     Parameters
@@ -49,7 +52,7 @@ def one_hot(y, n_classes: int | None = None, name: str = "y") -> np.ndarray:
     -------
     Y : ndarray of float64, shape (m, C), with Y[i, y[i]] = 1 and zeros elsewhere.
     """
-    labels = class_labels(y, n_classes, name)
+    labels = class_labels(y, n_classes, name, expected_by)
     if n_classes is None:
         n_classes = int(labels.max()) + 1
     Y = np.zeros((labels.size, n_classes))
@@ -85,7 +88,7 @@ def targets_for(y, n_outputs: int, kind: str, m: int | None = None, names=("X", 
                 f"labels of shape (m,) or a one-hot matrix of shape (m, {n_outputs})"
             )
         else:
-            Y = one_hot(array, n_outputs, y_name)
+            Y = one_hot(array, n_outputs, y_name, f"the output layer has {n_outputs} units (one per class)")
     else:
         Y = as_float_array(y, y_name)
         if Y.ndim == 1:

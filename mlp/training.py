@@ -10,9 +10,10 @@ Examples are shuffled every epoch (with the ``seed``) for stochastic and mini-ba
 After each epoch the loss and accuracy are measured on the whole training set and on
 the validation set, with the weights as they are at the end of the epoch.
 
-Divergence guard: when a loss becomes NaN or infinite (usually: the learning rate is
-too large), training stops with one DivergenceWarning and ``history.diverged = True``
-instead of a wall of RuntimeWarnings and NaN weights.
+Divergence guard: when a loss becomes NaN or infinite, or grows past DIVERGENCE_FACTOR
+(a million) times the larger of 1 and the loss before training (usually: the learning
+rate is too large), training stops with one DivergenceWarning and ``history.diverged =
+True`` instead of a wall of RuntimeWarnings, NaN weights and curves no plot can show.
 """
 
 from __future__ import annotations
@@ -32,6 +33,9 @@ from .rng import make_rng
 from .schedules import learning_rates, make_schedule
 
 
+DIVERGENCE_FACTOR = 1e6
+
+
 class DivergenceWarning(RuntimeWarning):
     """Training stopped because the loss became NaN or infinite."""
 
@@ -42,7 +46,9 @@ class History:
 
     Losses are the data loss (without any L2 penalty), so training and validation
     curves are comparable. Accuracies are None for regression networks; validation
-    entries are empty without validation data.
+    entries are empty without validation data. Epochs count from 1; epoch k used the
+    learning rate ``learning_rate[k - 1]``, which is the schedule's alpha_(k-1).
+    ``initial_train_loss`` is the loss before the first update.
     """
 
     epoch: list = field(default_factory=list)
@@ -51,6 +57,7 @@ class History:
     train_accuracy: list = field(default_factory=list)
     val_loss: list = field(default_factory=list)
     val_accuracy: list = field(default_factory=list)
+    initial_train_loss: float | None = None
     diverged: bool = False
     stopped_early: bool = False
     best_epoch: int | None = None
@@ -176,6 +183,9 @@ def train(model, X, y, *, epochs: int = 100, learning_rate=None, batch_size=None
 
     rng = make_rng(seed)
     history = History()
+    with np.errstate(over="ignore", invalid="ignore", divide="ignore", under="ignore"):
+        history.initial_train_loss = _evaluate(model, X, Y)[0]
+    loss_limit = DIVERGENCE_FACTOR * max(history.initial_train_loss, 1.0)
     best_loss, best_weights, waited = math.inf, None, 0
     show = _progress_default() if progress is None else bool(progress)
     bar = tqdm(range(1, epochs + 1), desc="training", unit="epoch", disable=not show, leave=True)
@@ -186,7 +196,7 @@ def train(model, X, y, *, epochs: int = 100, learning_rate=None, batch_size=None
             for X_batch, Y_batch in minibatches(X, Y, batch_size, rng):
                 model._forward(X_batch)
                 batch_loss = model._loss_of_output(Y_batch, l2)
-                if not math.isfinite(batch_loss):
+                if not batch_loss <= loss_limit:  # also True for NaN
                     break
                 model._backward(Y_batch, l2)
                 optimizer.step(model)
@@ -194,10 +204,12 @@ def train(model, X, y, *, epochs: int = 100, learning_rate=None, batch_size=None
                 batch_loss = None
             train_loss, train_accuracy = _evaluate(model, X, Y)
             bad_loss = batch_loss if batch_loss is not None else train_loss
-            if not math.isfinite(bad_loss):
+            if not bad_loss <= loss_limit:
                 history.diverged = True
+                what = (f"the loss became {bad_loss}" if not math.isfinite(bad_loss) else
+                        f"the loss grew from {history.initial_train_loss:.3g} to {bad_loss:.3g}")
                 history.message = (
-                    f"Training diverged in epoch {epoch}: the loss became {bad_loss}. "
+                    f"Training diverged in epoch {epoch}: {what}. "
                     f"The learning rate {optimizer.learning_rate:g} is probably too large; "
                     f"try {optimizer.learning_rate / 10:g}. Stopped after {epoch - 1} complete epoch(s)."
                 )

@@ -232,3 +232,31 @@ def test_optimizer_and_learning_rate_together_is_an_error():
     X, y = data.make_moons(30, seed=0)
     with pytest.raises(ValueError, match="either an optimizer or learning_rate"):
         mlp.MLP([2, 3, 1]).fit(X, y, optimizer=mlp.GradientDescent(0.1), learning_rate=0.2)
+
+
+def test_a_finite_but_exploding_loss_counts_as_divergence():
+    """Cross-entropy's bounded gradient can grow the loss enormously without ever reaching inf."""
+    X, y = data.make_moons(100, seed=0)
+    model = mlp.MLP([2, 16, 1], seed=0)
+    with pytest.warns(DivergenceWarning, match=r"the loss grew from 0\.\d+ to [\d.]+e\+\d+"):
+        history = model.fit(X, y, epochs=100, learning_rate=1e6)
+    assert history.diverged and len(history) < 100
+    limit = mlp.training.DIVERGENCE_FACTOR * max(history.initial_train_loss, 1.0)
+    assert all(loss <= limit for loss in history.train_loss)
+
+
+def test_initial_loss_of_an_untrained_classifier_is_about_ln_c():
+    X, y = data.make_blobs(300, centers=4, seed=0)
+    model = mlp.MLP([2, 8, 4], "tanh", "softmax", init="small_normal", seed=0)
+    history = model.fit(X, y, epochs=1, learning_rate=0.1)
+    assert history.initial_train_loss == pytest.approx(math.log(4), rel=0.01)
+    assert history.initial_train_loss == pytest.approx(mlp.MLP([2, 8, 4], "tanh", "softmax",
+                                                               init="small_normal", seed=0).loss_value(X, y))
+
+
+def test_noisy_but_healthy_training_is_not_called_divergent():
+    X, y = data.make_moons(200, noise=0.3, seed=0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        history = mlp.MLP([2, 16, 1], seed=0).fit(X, y, epochs=30, learning_rate=1.0, batch_size=1, seed=0)
+    assert not history.diverged and len(history) == 30
