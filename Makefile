@@ -10,6 +10,8 @@ STAMP  := $(VENV)/.installed
 FIRST_NOTEBOOK := $(firstword $(sort $(wildcard notebooks/*.ipynb)))
 # Jupyter refuses to run as root (as in containers and CI) unless told it may.
 ALLOW_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root)
+# Extra JupyterLab options, e.g. make lab LAB_ARGS="--no-browser --port=9999"
+LAB_ARGS ?=
 
 .PHONY: lab test install clean
 
@@ -23,7 +25,8 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 lab: $(STAMP)
-	$(BIN)/jupyter lab $(ALLOW_ROOT) $(or $(FIRST_NOTEBOOK),notebooks)
+	$(BIN)/jupyter lab $(ALLOW_ROOT) --ServerApp.root_dir="$(CURDIR)" \
+		--LabApp.default_url=/lab/tree/$(or $(FIRST_NOTEBOOK),notebooks) $(LAB_ARGS)
 
 test: $(STAMP)
 	MLP_PROGRESS=0 $(BIN)/python -m pytest

@@ -1,10 +1,11 @@
 """The project's set-up files agree with each other, and JupyterLab starts."""
 
+import json
 import os
 import shutil
+import signal
 import socket
 import subprocess
-import sys
 import time
 import tomllib
 import urllib.request
@@ -72,38 +73,41 @@ def free_port():
         return s.getsockname()[1]
 
 
-def test_jupyterlab_starts_and_answers_api_status(tmp_path):
-    jupyter = Path(sys.executable).parent / "jupyter"
-    assert jupyter.exists() or shutil.which("jupyter"), "jupyter is not installed next to the test's Python"
+def test_make_lab_starts_jupyterlab_and_answers_api_status(tmp_path):
+    """`make lab`, as a learner runs it (without a browser, on a free loopback port), serves JupyterLab."""
+    assert shutil.which("make"), "make is needed for `make lab`"
     port, token = free_port(), "dl101-test-token"
     env = dict(os.environ, JUPYTER_RUNTIME_DIR=str(tmp_path / "runtime"), JUPYTER_CONFIG_DIR=str(tmp_path / "config"))
-    server = subprocess.Popen(
-        [str(jupyter), "lab", "--no-browser", "--ip=127.0.0.1", f"--port={port}", "--port-retries=0",
-         f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={ROOT}"]
-        + (["--allow-root"] if os.geteuid() == 0 else []),  # CI containers run as root, as `make lab` allows
-        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env=env)
+    lab_args = f"--no-browser --ServerApp.ip=127.0.0.1 --port={port} --port-retries=0 --IdentityProvider.token={token}"
+    server = subprocess.Popen(["make", "--no-print-directory", "lab", f"LAB_ARGS={lab_args}"], cwd=ROOT,
+                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env=env,
+                              start_new_session=True)  # its own process group: make and jupyter stop together
+    base = f"http://127.0.0.1:{port}"
     try:
-        deadline, status = time.monotonic() + 60, None
+        deadline, status = time.monotonic() + 90, None
         while time.monotonic() < deadline and server.poll() is None:
             try:
-                request = urllib.request.Request(f"http://127.0.0.1:{port}/api/status",
-                                                 headers={"Authorization": f"token {token}"})
+                request = urllib.request.Request(f"{base}/api/status", headers={"Authorization": f"token {token}"})
                 with urllib.request.urlopen(request, timeout=2) as response:
                     status = (response.status, response.read().decode())
                     break
             except OSError:
                 time.sleep(0.3)
         if status is None:
-            server.kill()
+            os.killpg(server.pid, signal.SIGKILL)
             output = server.communicate()[0].decode(errors="replace")[-3000:]
-            pytest.fail(f"JupyterLab did not answer /api/status within 60 s (exit code {server.poll()}):\n{output}")
+            pytest.fail(f"`make lab` did not answer /api/status within 90 s (exit code {server.poll()}):\n{output}")
         assert status[0] == 200 and '"started"' in status[1]
-        with urllib.request.urlopen(f"http://127.0.0.1:{port}/lab?token={token}", timeout=5) as response:
+        with urllib.request.urlopen(f"{base}/lab?token={token}", timeout=5) as response:
             assert response.status == 200 and "JupyterLab" in response.read().decode()
+        # The server's root is the repository, so lessons and exercises are both reachable.
+        request = urllib.request.Request(f"{base}/api/contents/notebooks", headers={"Authorization": f"token {token}"})
+        with urllib.request.urlopen(request, timeout=5) as response:
+            assert json.loads(response.read())["type"] == "directory"
     finally:
-        server.terminate()
+        os.killpg(server.pid, signal.SIGTERM)
         try:
-            server.wait(timeout=15)
+            server.wait(timeout=20)
         except subprocess.TimeoutExpired:
-            server.kill()
-    assert server.returncode is not None
+            os.killpg(server.pid, signal.SIGKILL)
+            server.wait()
