@@ -14,6 +14,7 @@ Divergence guard: when a loss becomes NaN or infinite, or grows past DIVERGENCE_
 (a million) times the larger of 1 and the loss before training (usually: the learning
 rate is too large), training stops with one DivergenceWarning and ``history.diverged =
 True`` instead of a wall of RuntimeWarnings, NaN weights and curves no plot can show.
+The model keeps the weights it had at the start of the epoch that diverged.
 """
 
 from __future__ import annotations
@@ -192,6 +193,7 @@ def train(model, X, y, *, epochs: int = 100, learning_rate=None, batch_size=None
     # Overflow and NaN are detected and reported by the guard below, once.
     with np.errstate(over="ignore", invalid="ignore", divide="ignore", under="ignore"):
         for epoch in bar:
+            weights_before_epoch = model.get_weights()  # restored if this epoch diverges
             optimizer.start_epoch(epoch - 1)
             for X_batch, Y_batch in minibatches(X, Y, batch_size, rng):
                 model._forward(X_batch)
@@ -211,8 +213,10 @@ def train(model, X, y, *, epochs: int = 100, learning_rate=None, batch_size=None
                 history.message = (
                     f"Training diverged in epoch {epoch}: {what}. "
                     f"The learning rate {optimizer.learning_rate:g} is probably too large; "
-                    f"try {optimizer.learning_rate / 10:g}. Stopped after {epoch - 1} complete epoch(s)."
+                    f"try {optimizer.learning_rate / 10:g}. Stopped after {epoch - 1} complete epoch(s), "
+                    f"keeping the weights from before the divergence."
                 )
+                model.set_weights(weights_before_epoch)
                 break
             history.epoch.append(epoch)
             history.learning_rate.append(optimizer.learning_rate)

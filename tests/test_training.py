@@ -176,6 +176,9 @@ def test_divergence_stops_with_one_clear_warning():
     assert history.diverged and history.message == message
     assert 0 < len(history) < 50
     assert all(math.isfinite(loss) for loss in history.train_loss)
+    # The model keeps the last finite weights: those of the last complete epoch.
+    assert all(np.all(np.isfinite(value)) for value in model.params.values())
+    assert model.loss_value(X, y) == pytest.approx(history.train_loss[-1], rel=1e-12)
     assert "diverged=True" in repr(history)
 
 
