@@ -205,3 +205,20 @@ def test_forward_does_not_change_the_input():
     model = mlp.MLP([2, 3, 1], seed=0)
     model.loss_and_gradients(X, [0, 1, 1, 0])
     np.testing.assert_array_equal(X, before)
+
+
+@pytest.mark.parametrize("sizes, hidden, output", [
+    ([3, 8, 1], "sigmoid", "sigmoid"), ([3, 8, 4], "tanh", "softmax"), ([3, 8, 8, 1], "relu", "linear"),
+    ([3, 8, 4], ["softplus"], "softmax"), ([3, 8, 1], "gaussian", "sigmoid"), ([3, 8, 1], "selu", "sigmoid"),
+])
+def test_whole_network_is_stable_at_extreme_inputs(sizes, hidden, output):
+    rng = np.random.default_rng(0)
+    X = rng.choice([-1e4, 1e4], size=(6, 3))  # saturates every unit
+    X[0] = 0.0
+    y = rng.integers(0, sizes[-1] if output == "softmax" else 2, 6)
+    model = mlp.MLP(sizes, hidden, output, init="uniform", seed=0)
+    with np.errstate(all="raise"):
+        loss, grads = model.loss_and_gradients(X, y)
+        predictions = model.predict(X)
+    assert np.isfinite(loss) and all(np.all(np.isfinite(g)) for g in grads.values())
+    assert np.all(np.isfinite(predictions))
