@@ -1,6 +1,7 @@
 # Deep Learning 101, from scratch.
 #   make lab    create .venv if missing, install, open JupyterLab on the first lesson
-#   make test   create .venv if missing, install, run the whole test suite
+#   make test   create .venv if missing, install, run the whole test suite (notebooks too)
+#   make notebooks  re-execute the lessons and store their outputs
 # Needs only Python 3 (>= 3.10) and make.
 
 PYTHON ?= python3
@@ -13,7 +14,10 @@ ALLOW_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root)
 # Extra JupyterLab options, e.g. make lab LAB_ARGS="--no-browser --port=9999"
 LAB_ARGS ?=
 
-.PHONY: lab test install clean
+.PHONY: lab test notebooks install clean
+
+# nbval: strict output comparison of every lesson, sanitised for memory addresses.
+NBVAL := --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg --nbval-cell-timeout=120
 
 install: $(STAMP)
 
@@ -29,7 +33,11 @@ lab: $(STAMP)
 		--LabApp.default_url=/lab/tree/$(or $(FIRST_NOTEBOOK),notebooks) $(LAB_ARGS)
 
 test: $(STAMP)
-	MLP_PROGRESS=0 $(BIN)/python -m pytest
+	MLP_PROGRESS=0 $(BIN)/python -m pytest $(NBVAL) tests notebooks
+
+# Re-execute the lessons and refresh their stored outputs (NOTEBOOKS=... for some of them).
+notebooks: $(STAMP)
+	$(BIN)/python scripts/execute_notebooks.py $(NOTEBOOKS)
 
 clean:
 	rm -rf $(VENV) .pytest_cache .hypothesis *.egg-info
