@@ -1,0 +1,50 @@
+"""``check(...)``: the one line under each exercise in a notebook.
+
+It runs the exercise's check on the learner's function (fresh random inputs every time)
+and returns a Verdict, which Jupyter shows as a coloured box. It also remembers which
+function was checked for which exercise, so batch grading grades that very function
+even if a later cell reuses the name.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..checks import unknown_name_error
+from .catalog import EXERCISES
+from .checking import run_check
+from .verdict import Verdict
+
+_SUBMITTED: dict = {}
+
+
+def _exercise(exercise_id):
+    if exercise_id not in EXERCISES:
+        raise unknown_name_error("exercise", exercise_id, EXERCISES)
+    return EXERCISES[exercise_id]
+
+
+def check(exercise_id: str, function=None, seed=None) -> Verdict:
+    """Check the learner's ``function`` for exercise ``exercise_id`` (e.g. "03.sigmoid").
+
+    Returns a Verdict: not attempted / incorrect (with what went wrong) / correct, and points.
+    """
+    exercise = _exercise(exercise_id)
+    if function is not None:
+        _SUBMITTED[exercise_id] = function
+    return run_check(exercise, function, seed)
+
+
+def submitted_functions() -> dict:
+    """{exercise id: the function last passed to check} in this kernel."""
+    return dict(_SUBMITTED)
+
+
+def show_example(exercise_id: str) -> None:
+    """Print the exercise's worked example: its inputs and the expected output."""
+    exercise = _exercise(exercise_id)
+    with np.printoptions(precision=4, suppress=True):
+        for name, value in zip(exercise.parameters, exercise.example):
+            print(f"{name} =\n{np.asarray(value) if isinstance(value, (list, np.ndarray)) else value!r}")
+        print(f"expected {exercise.function_name}({', '.join(exercise.parameters)}) =\n"
+              f"{exercise.expected_example()!r}")
