@@ -41,6 +41,7 @@ class Exercise:
         checks behaviour directly (for iterators, initialisers, training).
     hint : ``hint(args, actual, expected) -> message or None``: an exercise-specific diagnosis
         tried before the general one (e.g. "ReLU'(0) should be 0").
+    returns : names of the parts of a tuple result, as the notebook calls them (("W", "b")).
     examples_of : ``examples_of(args) -> m``, the number of examples in the inputs, to spot
         a missing 1/m; default: the rows of the first 2-D argument.
     time_limit : seconds for the whole check.
@@ -55,6 +56,7 @@ class Exercise:
     trials: int = 8
     custom: Callable | None = None
     hint: Callable | None = None
+    returns: tuple | None = None
     examples_of: Callable | None = None
     time_limit: float = 10.0
     rtol: float = 1e-6
@@ -143,9 +145,10 @@ def _one_trial(exercise, function, args, label) -> str | None:
         return f"{label}{f' ({shapes})' if shapes else ''}, your function raised {type(error).__name__}: {error}"
     changed = _changed_inputs(names, args, given)
     if changed:
-        return (f"{label}, your function changed its input {', '.join(changed)} in place; "
-                f"compute a new array instead (e.g. A = Z.copy() or np.maximum(0, Z))")
-    problem = diagnose(actual, expected, m=_examples_in(exercise, args), rtol=exercise.rtol, atol=exercise.atol)
+        return (f"{label}, your function changed its input {', '.join(changed)} in place; return new arrays and "
+                f"leave the inputs as they were (copy first with .copy(), or write W - lr * dW instead of W -= lr * dW)")
+    problem = diagnose(actual, expected, m=_examples_in(exercise, args), rtol=exercise.rtol, atol=exercise.atol,
+                       names=exercise.returns)
     if problem and exercise.hint is not None:
         problem = exercise.hint(args, actual, expected) or problem
     if problem:

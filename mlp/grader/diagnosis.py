@@ -32,17 +32,22 @@ def _describe(value) -> str:
 
 
 def diagnose(actual, expected, *, what: str = "your result", m: int | None = None,
-             rtol: float = RTOL, atol: float = ATOL) -> str | None:
+             rtol: float = RTOL, atol: float = ATOL, names: tuple | None = None) -> str | None:
     """None if ``actual`` matches ``expected``; otherwise what is wrong with ``actual``.
 
     expected : a number, an array, a tuple/list of them, or a dict of them (by name).
     what : how to call the result in messages (e.g. "dW1").
+    names : for a tuple result, the learner's names of its parts (e.g. ("dX", "dW", "db")).
     m : the number of examples in the inputs, to recognise a missing or extra 1/m.
     """
+    if expected is None:
+        return None if actual is None else f"{what} should be None; got {_describe(actual)}"
+    if actual is None:
+        return f"{what} is None: did the function forget to return its result?"
     if isinstance(expected, dict):
         return _diagnose_dict(actual, expected, what, m, rtol, atol)
     if isinstance(expected, tuple):
-        return _diagnose_tuple(actual, expected, what, m, rtol, atol)
+        return _diagnose_tuple(actual, expected, what, m, rtol, atol, names)
     if _is_number(expected):
         return _diagnose_number(actual, expected, what, m, rtol, atol)
     return _diagnose_array(actual, np.asarray(expected), what, m, rtol, atol)
@@ -61,13 +66,15 @@ def _diagnose_dict(actual, expected, what, m, rtol, atol):
     return None
 
 
-def _diagnose_tuple(actual, expected, what, m, rtol, atol):
+def _diagnose_tuple(actual, expected, what, m, rtol, atol, names=None):
+    listing = f" ({', '.join(names)})" if names else ""
     if not isinstance(actual, (tuple, list)):
-        return f"{what} should be a tuple of {len(expected)} values; got {_describe(actual)}"
+        return f"{what} should be a tuple of {len(expected)} values{listing}; got {_describe(actual)}"
     if len(actual) != len(expected):
-        return f"{what} should be a tuple of {len(expected)} values; got {len(actual)}"
+        return f"{what} should be a tuple of {len(expected)} values{listing}; got {len(actual)}"
     for position, (a, e) in enumerate(zip(actual, expected)):
-        problem = diagnose(a, e, what=f"{what}[{position}]", m=m, rtol=rtol, atol=atol)
+        part = f"your {names[position]}" if names else f"{what}[{position}]"
+        problem = diagnose(a, e, what=part, m=m, rtol=rtol, atol=atol)
         if problem:
             return problem
     return None
@@ -111,7 +118,7 @@ def _diagnose_array(actual, expected, what, m, rtol, atol):
             return f"{what} is m = {m} times too large: did you forget to divide by m (average over the examples)?"
         if _close(actual_f * m, expected_f, rtol, atol):
             return f"{what} is m = {m} times too small: it is divided by m once too often"
-    if np.any(expected_f != 0) and _close(actual_f, -expected_f, rtol, atol):
+    if np.count_nonzero(expected_f) >= 2 and _close(actual_f, -expected_f, rtol, atol):
         return f"{what} has the wrong sign: every value is the negative of the expected one"
     if expected.ndim == 2 and expected.shape[0] == expected.shape[1] and expected.shape[0] > 1 \
             and _close(actual_f, expected_f.T, rtol, atol):
@@ -122,7 +129,17 @@ def _diagnose_array(actual, expected, what, m, rtol, atol):
     count = int(differs.sum())
     where = f" at {_index(first)}" if first else ""
     total = f" ({count} of {differs.size} values differ)" if differs.size > 1 else ""
-    return (f"{what} is not right{where}: expected {expected_f[first]:.6g}, got {actual_f[first]:.6g}{total}")
+    e_text, a_text = _distinct(expected_f[first], actual_f[first])
+    return f"{what} is not right{where}: expected {e_text}, got {a_text}{total}"
+
+
+def _distinct(expected: float, actual: float) -> tuple[str, str]:
+    """Both numbers with just enough digits to tell them apart (6 to 17 significant ones)."""
+    for digits in range(6, 18):
+        e_text, a_text = f"{expected:.{digits}g}", f"{actual:.{digits}g}"
+        if e_text != a_text:
+            break
+    return e_text, a_text
 
 
 def _diagnose_shape(actual, expected, what, rtol, atol):

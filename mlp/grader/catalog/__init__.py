@@ -1,8 +1,9 @@
 """Every graded exercise of the course, by id ("03.sigmoid"), one module per lesson."""
 
-from . import lesson03
+from . import lesson01, lesson02, lesson03, lesson04, lesson05, lesson06, lesson07, lesson08, lesson09
 
-LESSONS = {"03": lesson03}
+LESSONS = {f"{number:02d}": module for number, module in enumerate(
+    [lesson01, lesson02, lesson03, lesson04, lesson05, lesson06, lesson07, lesson08, lesson09], start=1)}
 
 EXERCISES = {exercise.id: exercise for module in LESSONS.values() for exercise in module.EXERCISES}
 
