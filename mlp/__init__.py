@@ -14,7 +14,7 @@ from . import (activations, checks, data, gradcheck, initializers, layers, losse
                targets)
 from .activations import get_activation
 from .gradcheck import gradient_check, numerical_gradient
-from .layers import Dense, dense_backward, dense_forward
+from .layers import Dense, dense_backward, dense_backward_from_dZ, dense_forward
 from .losses import get_loss
 from .network import MLP
 from .optimizers import GradientDescent
@@ -25,7 +25,7 @@ from .training import DivergenceWarning, History, minibatches, train
 __version__ = "0.1.0"
 
 __all__ = [
-    "MLP", "Dense", "dense_forward", "dense_backward", "train", "History", "DivergenceWarning", "minibatches",
+    "MLP", "Dense", "dense_forward", "dense_backward", "dense_backward_from_dZ", "train", "History", "DivergenceWarning", "minibatches",
     "GradientDescent", "Constant", "StepDecay", "ExponentialDecay", "InverseTimeDecay", "make_schedule",
     "get_activation", "get_loss", "gradient_check", "numerical_gradient", "one_hot",
     "activations", "checks", "data", "gradcheck", "initializers", "layers", "losses", "optimizers",

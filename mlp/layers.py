@@ -29,13 +29,17 @@ from .initializers import get_initializer
 from .rng import make_rng
 
 
-def _check_shapes(X, W, b, w_name="W", b_name="b", x_name="X"):
+def _check_shapes(X, W, b, x_name="X", w_name="W", b_name="b"):
     if W.ndim != 2:
         raise ValueError(f"{w_name} must be a 2-D array of shape (n_in, n_out); got shape {W.shape}")
     if X.shape[1] != W.shape[0]:
+        n_out = b.shape[0] if b.ndim == 1 else W.shape[1]  # b says how many units the layer has
+        expected = (X.shape[1], n_out)
+        transposed = (f"; it looks transposed: W is (n_in, n_out) in this course, so use {w_name}.T"
+                      if W.shape == expected[::-1] else "")
         raise ValueError(
             f"{w_name} has shape {W.shape} but {x_name} has {X.shape[1]} features per example; "
-            f"expected {w_name} of shape ({X.shape[1]}, {W.shape[1]})"
+            f"expected {w_name} of shape {expected}{transposed}"
         )
     if b.shape != (W.shape[1],):
         raise ValueError(
@@ -44,22 +48,23 @@ def _check_shapes(X, W, b, w_name="W", b_name="b", x_name="X"):
         )
 
 
-def dense_forward(X, W, b, activation="linear"):
+def dense_forward(X, W, b, activation="linear", names=("X", "W", "b")):
     """A = f(X @ W + b) for a batch of examples.
 
     Parameters
     ----------
     X : (m, n_in); W : (n_in, n_out); b : (n_out,); activation : name, e.g. "relu".
+    names : what the learner calls X, W and b (e.g. ("A1", "W2", "b2")), for error messages.
 
     Returns
     -------
     A : (m, n_out)
     cache : (X, W, Z, activation), what ``dense_backward`` needs.
     """
-    X = check_matrix(X, "X", finite=False)
+    X = check_matrix(X, names[0], finite=False)
     W = np.asarray(W, dtype=np.float64)
     b = np.asarray(b, dtype=np.float64)
-    _check_shapes(X, W, b)
+    _check_shapes(X, W, b, *names)
     activation = get_activation(activation)
     Z = X @ W + b  # (m, n_in) @ (n_in, n_out) + (n_out,) -> (m, n_out)
     A = activation(Z)  # (m, n_out)
@@ -111,7 +116,7 @@ class Dense:
     seed : int or numpy.random.Generator for the initial weights.
     """
 
-    def __init__(self, n_in: int, n_out: int, activation="relu", init="auto", seed=None):
+    def __init__(self, n_in: int, n_out: int, activation="relu", init="auto", seed=None, number=None):
         self.activation = get_activation(activation)
         rng = make_rng(seed)
         initialize = get_initializer(init, self.activation.name)
@@ -121,6 +126,10 @@ class Dense:
         }
         self.grads = {name: np.zeros_like(value) for name, value in self.params.items()}
         self.cache = None
+        # The layer's place in a network: its arrays are then called A0/X, W1, b1, ... in messages.
+        suffix = "" if number is None else str(number)
+        x_name = "X" if number in (None, 1) else f"A{number - 1}"
+        self.names = (x_name, f"W{suffix}", f"b{suffix}")
 
     @property
     def W(self):
@@ -140,7 +149,7 @@ class Dense:
 
     def forward(self, X):
         """A = f(X @ W + b), shape (m, n_out); remembers what backward needs."""
-        A, self.cache = dense_forward(X, self.params["W"], self.params["b"], self.activation)
+        A, self.cache = dense_forward(X, self.params["W"], self.params["b"], self.activation, self.names)
         return A
 
     def backward(self, dA):

@@ -78,8 +78,8 @@ class MLP:
         self.fused = self.loss.fused_activation == self.output_activation.name
         rng = make_rng(seed)
         self.layers = [
-            Dense(n_in, n_out, activation, init, rng)
-            for n_in, n_out, activation in zip(sizes[:-1], sizes[1:], activations)
+            Dense(n_in, n_out, activation, init, rng, number=number)
+            for number, (n_in, n_out, activation) in enumerate(zip(sizes[:-1], sizes[1:], activations), start=1)
         ]
 
     # --- structure -------------------------------------------------------------------

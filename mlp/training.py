@@ -151,6 +151,7 @@ def train(model, X, y, *, epochs: int = 100, learning_rate=None, batch_size=None
         learning_rate / momentum / schedule.
     validation_data : (X_val, y_val), measured after each epoch.
     l2 : L2 penalty strength lambda: the loss gets + (lambda / 2) * sum of squared weights.
+        (scikit-learn's ``alpha`` is the same penalty divided by the batch size: alpha = l2 * batch_size.)
     early_stopping : patience in epochs: stop when the validation loss has not improved
         for that many epochs, and restore the best weights. Needs validation_data.
     seed : int or Generator for the shuffling of mini-batches.

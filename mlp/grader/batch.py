@@ -26,6 +26,7 @@ import tempfile
 from pathlib import Path
 
 import nbformat
+from jupyter_client.manager import KernelManager
 from nbclient import NotebookClient
 from nbclient.exceptions import DeadKernelError
 
@@ -91,23 +92,26 @@ def _run_and_grade(notebook, content: bytes, lesson: str, cell_timeout: int) -> 
     grading = nbformat.v4.new_code_cell(GRADING_CELL.format(marker=marker, lesson=lesson, seed=seed_of(content)))
     notebook.cells.append(grading)
     workdir = Path(tempfile.mkdtemp(prefix="mlp-grade-"))
+    # IPC sockets in the submission's own folder: no TCP port, nothing another process can reach.
+    kernel = KernelManager(kernel_name="python3", transport="ipc", ip=str(workdir / "kernel"))
     try:
         nbformat.write(notebook, workdir / "submission.ipynb")  # the copy that runs, in its own folder
-        client = NotebookClient(notebook, timeout=cell_timeout, allow_errors=True, interrupt_on_timeout=True,
-                                kernel_name="python3", resources={"metadata": {"path": str(workdir)}})
+        client = NotebookClient(notebook, km=kernel, timeout=cell_timeout, allow_errors=True,
+                                interrupt_on_timeout=True, resources={"metadata": {"path": str(workdir)}})
         try:
             with client.setup_kernel():
                 for index, cell in enumerate(notebook.cells[:-1]):
                     if cell.cell_type == "code":
                         _execute(client, cell, index)
-                grading_timeout = sum(exercise.time_limit for exercise in exercises) + 60
-                client.timeout = grading_timeout
+                client.timeout = sum(exercise.time_limit for exercise in exercises) + 60
                 client.execute_cell(grading, len(notebook.cells) - 1)
         except DeadKernelError:
             return _rows_saying(lesson, ERROR, "the notebook stopped its own kernel (os._exit, a crash or running out "
                                                "of memory), so nothing could be graded")
         return _parse(grading, marker, lesson)
     finally:
+        if kernel.has_kernel:
+            kernel.shutdown_kernel(now=True)
         shutil.rmtree(workdir, ignore_errors=True)
 
 

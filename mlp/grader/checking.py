@@ -37,6 +37,8 @@ class Exercise:
     example : the fixed worked example's arguments, shown in the notebook.
     random_inputs : ``random_inputs(rng, trial) -> args`` for trial 0, 1, ...: fresh inputs.
     trials : how many random trials.
+    stress : fixed argument tuples that every check runs after the worked example: the inputs
+        where a naive formula breaks (logits of +-1000, probabilities of exactly 0 and 1).
     custom : instead of comparing with ``reference``, ``custom(function, rng) -> message or None``
         checks behaviour directly (for iterators, initialisers, training).
     hint : ``hint(args, actual, expected) -> message or None``: an exercise-specific diagnosis
@@ -54,6 +56,7 @@ class Exercise:
     example: tuple = ()
     random_inputs: Callable | None = None
     trials: int = 8
+    stress: tuple = ()
     custom: Callable | None = None
     hint: Callable | None = None
     returns: tuple | None = None
@@ -142,7 +145,10 @@ def _one_trial(exercise, function, args, label) -> str | None:
                 f"use a numerically stable form")
     except Exception as error:  # the learner's code failed: say how, on which inputs
         shapes = _shapes(names, args)
-        return f"{label}{f' ({shapes})' if shapes else ''}, your function raised {type(error).__name__}: {error}"
+        text = f"{label}{f' ({shapes})' if shapes else ''}, your function raised {type(error).__name__}: {error}"
+        if isinstance(error, ValueError) and ("matmul" in str(error) or "not aligned" in str(error)):
+            text += ". In a matrix product A @ B, the columns of A must equal the rows of B: check each product's shapes"
+        return text
     changed = _changed_inputs(names, args, given)
     if changed:
         return (f"{label}, your function changed its input {', '.join(changed)} in place; return new arrays and "
@@ -161,6 +167,10 @@ def _compare_with_reference(exercise, function, rng) -> str | None:
     problem = _one_trial(exercise, function, exercise.example, "On the worked example")
     if problem:
         return problem
+    for args in exercise.stress:
+        problem = _one_trial(exercise, function, args, "On extreme inputs")
+        if problem:
+            return problem
     for trial in range(exercise.trials):
         args = exercise.random_inputs(rng, trial)
         problem = _one_trial(exercise, function, args, "On random inputs")

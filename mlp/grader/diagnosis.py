@@ -21,6 +21,16 @@ def _close(a, b, rtol=RTOL, atol=ATOL) -> bool:
         return a.shape == b.shape and bool(np.allclose(a, b, rtol=rtol, atol=atol, equal_nan=False))
 
 
+def _describe_expected(expected) -> str:
+    if isinstance(expected, dict):
+        return f"a dict with the keys {sorted(expected)}"
+    if isinstance(expected, tuple):
+        return f"a tuple of {len(expected)} values"
+    if _is_number(expected):
+        return "a number"
+    return f"an array of shape {np.shape(expected)}"
+
+
 def _is_number(value) -> bool:
     return isinstance(value, (Real, np.number)) and not isinstance(value, (bool, np.bool_))
 
@@ -43,7 +53,7 @@ def diagnose(actual, expected, *, what: str = "your result", m: int | None = Non
     if expected is None:
         return None if actual is None else f"{what} should be None; got {_describe(actual)}"
     if actual is None:
-        return f"{what} is None: did the function forget to return its result?"
+        return f"{what} is None, but {_describe_expected(expected)} was expected: is a return statement missing?"
     if isinstance(expected, dict):
         return _diagnose_dict(actual, expected, what, m, rtol, atol)
     if isinstance(expected, tuple):
@@ -91,8 +101,11 @@ def _diagnose_number(actual, expected, what, m, rtol, atol):
 
 def _diagnose_array(actual, expected, what, m, rtol, atol):
     if not isinstance(actual, np.ndarray) and expected.ndim > 0:
-        if isinstance(actual, (list, tuple)):
-            return f"{what} should be a numpy array; got a {type(actual).__name__} (wrap it in np.array(...))"
+        if isinstance(actual, tuple):
+            return (f"{what} should be one numpy array of shape {expected.shape}; got a tuple of {len(actual)} values: "
+                    f"return just the array")
+        if isinstance(actual, list):
+            return f"{what} should be a numpy array; got a list (wrap it in np.array(...))"
         return f"{what} should be a numpy array of shape {expected.shape}; got {_describe(actual)}"
     actual = np.asarray(actual)
     if not (np.issubdtype(actual.dtype, np.number) or actual.dtype == np.bool_):
@@ -118,7 +131,8 @@ def _diagnose_array(actual, expected, what, m, rtol, atol):
             return f"{what} is m = {m} times too large: did you forget to divide by m (average over the examples)?"
         if _close(actual_f * m, expected_f, rtol, atol):
             return f"{what} is m = {m} times too small: it is divided by m once too often"
-    if np.count_nonzero(expected_f) >= 2 and _close(actual_f, -expected_f, rtol, atol):
+    sign_is_telling = np.count_nonzero(expected_f) >= 2 or (expected_f.ndim == 0 and expected_f != 0)
+    if sign_is_telling and _close(actual_f, -expected_f, rtol, atol):
         return f"{what} has the wrong sign: every value is the negative of the expected one"
     if expected.ndim == 2 and expected.shape[0] == expected.shape[1] and expected.shape[0] > 1 \
             and _close(actual_f, expected_f.T, rtol, atol):
@@ -151,8 +165,8 @@ def _diagnose_shape(actual, expected, what, rtol, atol):
         return f"{what} has the right numbers in the wrong shape: {shapes} (check reshape, keepdims or the axis)"
     m = expected.shape[0] if expected.ndim else 0
     if m > 1 and actual.shape == (m, m) and expected.shape in ((m,), (m, 1)):
-        return (f"{what} has shape {actual.shape}: an array of shape ({m},) met one of shape ({m}, 1) and numpy "
-                f"broadcast them into an {m} x {m} matrix; {shapes}")
+        return (f"{what} has the wrong shape: {shapes}. A result of shape ({m}, {m}) often means an array of shape "
+                f"({m},) met one of shape ({m}, 1) and numpy broadcast them into a matrix: check the shapes you combine")
     return f"{what} has the wrong shape: {shapes}"
 
 

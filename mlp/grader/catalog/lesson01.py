@@ -52,6 +52,8 @@ def shape_pair(rng, trial):
 
 def shape_hint(args, actual, expected):
     (a, b) = args
+    if actual is None and expected is not None:
+        return f"shapes {a} and {b} can be multiplied ({a[1]} columns, {b[0]} rows): return the result's shape"
     if expected is None:
         return (f"shapes {a} and {b} cannot be multiplied ({a[1]} columns but {b[0]} rows): "
                 f"return None for them")

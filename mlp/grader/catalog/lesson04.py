@@ -75,16 +75,19 @@ def predict(X, params):
     return (two_layer_forward(X, params)[:, 0] >= 0.5).astype(np.int64)
 
 
-EXAMPLE_PARAMS = {"W1": np.array([[1.0, -1.0], [2.0, 0.5]]), "b1": np.array([0.0, 0.5]),
-                  "W2": np.array([[1.0], [-2.0]]), "b2": np.array([-0.5])}
-EXAMPLE_X = np.array([[1.0, 0.0], [0.0, 1.0], [-1.0, 2.0]])
+EXAMPLE_PARAMS = {"W1": np.array([[1.0, -1.0, 0.5], [2.0, 0.5, -1.0]]), "b1": np.array([0.0, 0.5, 0.1]),
+                  "W2": np.array([[1.0], [-2.0], [0.5]]), "b2": np.array([-0.5])}
+EXAMPLE_X = np.array([[1.0, 0.0], [0.0, 1.0], [-1.0, 2.0], [0.5, 0.5]])
+# The output unit gets z2 = +1000 and -1000 (a naive sigmoid overflows) and exactly 0 (P = 0.5, class 1).
+STRESS_PARAMS = {"W1": np.eye(2), "b1": np.zeros(2), "W2": np.array([[1000.0], [-1000.0]]), "b2": np.zeros(1)}
+STRESS_X = np.array([[1.0, 0.0], [0.0, 1.0], [0.0, 0.0]])
 
 EXERCISES = [
     Exercise("04.init_params", "init_params", 2, custom=check_init_params),
     Exercise("04.dense_forward", "dense_forward", 2, dense_forward,
              (EXAMPLE_X, EXAMPLE_PARAMS["W1"], EXAMPLE_PARAMS["b1"], activations.relu), dense_inputs),
     Exercise("04.two_layer_forward", "two_layer_forward", 2, two_layer_forward, (EXAMPLE_X, EXAMPLE_PARAMS),
-             network_inputs, examples_of=lambda args: None),
+             network_inputs, stress=((STRESS_X, STRESS_PARAMS),), examples_of=lambda args: None),
     Exercise("04.predict", "predict", 1, predict, (EXAMPLE_X, EXAMPLE_PARAMS), network_inputs,
-             examples_of=lambda args: None),
+             stress=((STRESS_X, STRESS_PARAMS),), examples_of=lambda args: None),
 ]
