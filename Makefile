@@ -32,6 +32,11 @@ lab: $(STAMP)
 	$(BIN)/jupyter lab $(ALLOW_ROOT) --ServerApp.root_dir="$(CURDIR)" \
 		--LabApp.default_url=/lab/tree/$(or $(FIRST_NOTEBOOK),notebooks) $(LAB_ARGS)
 
+# One BLAS thread: the course's matrices are small (threads only add overhead, badly so on a
+# busy machine), and stored notebook outputs are compared to the last printed digit.
+export OPENBLAS_NUM_THREADS := 1
+export OMP_NUM_THREADS := 1
+
 test: $(STAMP)
 	MLP_PROGRESS=0 $(BIN)/python -m pytest $(NBVAL) tests notebooks
 

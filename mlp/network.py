@@ -258,7 +258,12 @@ class MLP:
     score = accuracy
 
     def fit(self, X, y, **options):
-        """Train on (X, y); see ``mlp.training.train`` for the options. Returns the History."""
+        """Train on (X, y); see ``mlp.training.train`` for the options. Returns the History.
+
+        Calling fit again continues from the current weights, but with a new optimiser (momentum
+        starts from 0), the schedule from epoch 0 and a new shuffle: pass the same ``optimizer``
+        to keep its velocity.
+        """
         return train(self, X, y, **options)
 
     # --- display ---------------------------------------------------------------------

@@ -215,9 +215,12 @@ def plot_decision_boundary(model, X, y, ax=None, resolution=200, padding=0.5, X_
         raise ValueError("give both X_val and y_val, or neither")
     resolution = check_positive(resolution, "resolution", integer=True)
 
-    # A grid of resolution x resolution points covering the data plus the padding.
-    x0 = np.linspace(X[:, 0].min() - padding, X[:, 0].max() + padding, resolution)
-    x1 = np.linspace(X[:, 1].min() - padding, X[:, 1].max() + padding, resolution)
+    if X_val is not None:
+        X_val, y_val = _check_points(X_val, y_val, n_classes, "X_val", "y_val")
+    # A grid of resolution x resolution points covering all the points drawn, plus the padding.
+    shown = X if X_val is None else np.vstack([X, X_val])
+    x0 = np.linspace(shown[:, 0].min() - padding, shown[:, 0].max() + padding, resolution)
+    x1 = np.linspace(shown[:, 1].min() - padding, shown[:, 1].max() + padding, resolution)
     grid_x0, grid_x1 = np.meshgrid(x0, x1)  # each (resolution, resolution)
     grid = np.column_stack([grid_x0.ravel(), grid_x1.ravel()])  # (resolution**2, 2)
     colors = _class_colors(n_classes)
@@ -235,7 +238,6 @@ def plot_decision_boundary(model, X, y, ax=None, resolution=200, padding=0.5, X_
     point_colors = [colors[label] for label in y]
     ax.scatter(X[:, 0], X[:, 1], c=point_colors, edgecolors="black", s=30, label="training")
     if X_val is not None:
-        X_val, y_val = _check_points(X_val, y_val, n_classes, "X_val", "y_val")
         ax.scatter(X_val[:, 0], X_val[:, 1], c=[colors[label] for label in y_val], marker="^",
                    edgecolors="black", s=50, label="validation")
         legend = ax.legend()

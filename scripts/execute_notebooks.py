@@ -53,6 +53,8 @@ def main(argv=None) -> int:
     parser.add_argument("--timeout", type=int, default=120, help="seconds per cell")
     args = parser.parse_args(argv)
     os.environ["MLP_PROGRESS"] = "0"
+    os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")  # as `make test` runs them
+    os.environ.setdefault("OMP_NUM_THREADS", "1")
     os.environ.pop("MPLBACKEND", None)  # the inline backend must stay in charge (see nbval notes)
     paths = args.notebooks or sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
     failed, total = [], 0.0
