@@ -2,8 +2,8 @@
 
 For each submission the grader
 1. reads the file (never writes it) and copies it into a temporary folder;
-2. finds the lesson (notebook metadata ``mlp_grader.lesson``, else ``NN_`` in the file name,
-   else ``--lesson``);
+2. finds the lesson (notebook metadata ``mlp_grader.lesson``, else a two-digit lesson number
+   in the file name such as ``03_...`` or ``alice_03``, else ``--lesson``);
 3. runs every code cell in a fresh kernel with a per-cell time limit, errors allowed
    (a crashing cell costs only itself);
 4. appends one grading cell that looks up, for each exercise of the lesson, the function the
@@ -26,9 +26,10 @@ import tempfile
 from pathlib import Path
 
 import nbformat
-from jupyter_client.manager import KernelManager
 from nbclient import NotebookClient
 from nbclient.exceptions import DeadKernelError
+
+from traitlets.config import Config
 
 from .catalog import EXERCISES, exercises_of
 from .verdict import ERROR, TIMEOUT, Verdict
@@ -48,9 +49,9 @@ def lesson_of(notebook, path: Path, default: str | None = None) -> str | None:
         lesson = notebook.metadata.get("mlp_grader", {}).get("lesson")
         if isinstance(lesson, str) and exercises_of(lesson):
             return lesson
-    match = re.search(r"(?:^|[^0-9])(\d\d)_", path.name)
-    if match and exercises_of(match.group(1)):
-        return match.group(1)
+    for number in re.findall(r"(?<!\d)(\d\d)(?!\d)", path.stem):  # "03_sigmoid", "alice_03", "03-bob"
+        if exercises_of(number):
+            return number
     return default
 
 
@@ -81,7 +82,8 @@ def grade_submission(path, lesson: str | None = None, cell_timeout: int = CELL_T
                             f"not a readable notebook ({type(error).__name__}): the file could not be graded")
     lesson = lesson_of(notebook, path, lesson)
     if lesson is None:
-        return _rows_saying(None, ERROR, "cannot tell which lesson this is: name the file NN_... or pass --lesson NN")
+        return _rows_saying(None, ERROR, "cannot tell which lesson this is: put the lesson number in the file name "
+                                         "(e.g. 03_...) or pass --lesson NN")
     return _run_and_grade(notebook, content, lesson, cell_timeout)
 
 
@@ -93,11 +95,12 @@ def _run_and_grade(notebook, content: bytes, lesson: str, cell_timeout: int) -> 
     notebook.cells.append(grading)
     workdir = Path(tempfile.mkdtemp(prefix="mlp-grade-"))
     # IPC sockets in the submission's own folder: no TCP port, nothing another process can reach.
-    kernel = KernelManager(kernel_name="python3", transport="ipc", ip=str(workdir / "kernel"))
+    config = Config({"KernelManager": {"transport": "ipc", "ip": str(workdir / "kernel")}})
     try:
         nbformat.write(notebook, workdir / "submission.ipynb")  # the copy that runs, in its own folder
-        client = NotebookClient(notebook, km=kernel, timeout=cell_timeout, allow_errors=True,
-                                interrupt_on_timeout=True, resources={"metadata": {"path": str(workdir)}})
+        client = NotebookClient(notebook, config=config, kernel_name="python3", timeout=cell_timeout,
+                                allow_errors=True, interrupt_on_timeout=True,
+                                resources={"metadata": {"path": str(workdir)}})
         try:
             with client.setup_kernel():
                 for index, cell in enumerate(notebook.cells[:-1]):
@@ -110,8 +113,6 @@ def _run_and_grade(notebook, content: bytes, lesson: str, cell_timeout: int) -> 
                                                "of memory), so nothing could be graded")
         return _parse(grading, marker, lesson)
     finally:
-        if kernel.has_kernel:
-            kernel.shutdown_kernel(now=True)
         shutil.rmtree(workdir, ignore_errors=True)
 
 

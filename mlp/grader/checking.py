@@ -128,6 +128,12 @@ def _changed_inputs(names, before, after) -> list[str]:
     return changed
 
 
+def _matmul_hint(error) -> str:
+    if isinstance(error, ValueError) and ("matmul" in str(error) or "not aligned" in str(error)):
+        return ". In a matrix product A @ B, the columns of A must equal the rows of B: check each product's shapes"
+    return ""
+
+
 def _one_trial(exercise, function, args, label) -> str | None:
     names = exercise.parameters or [f"argument {i + 1}" for i in range(len(args))]
     expected = exercise.reference(*copy.deepcopy(args))
@@ -145,10 +151,8 @@ def _one_trial(exercise, function, args, label) -> str | None:
                 f"use a numerically stable form")
     except Exception as error:  # the learner's code failed: say how, on which inputs
         shapes = _shapes(names, args)
-        text = f"{label}{f' ({shapes})' if shapes else ''}, your function raised {type(error).__name__}: {error}"
-        if isinstance(error, ValueError) and ("matmul" in str(error) or "not aligned" in str(error)):
-            text += ". In a matrix product A @ B, the columns of A must equal the rows of B: check each product's shapes"
-        return text
+        return (f"{label}{f' ({shapes})' if shapes else ''}, your function raised {type(error).__name__}: "
+                f"{error}{_matmul_hint(error)}")
     changed = _changed_inputs(names, args, given)
     if changed:
         return (f"{label}, your function changed its input {', '.join(changed)} in place; return new arrays and "
@@ -206,7 +210,7 @@ def run_check(exercise: Exercise, function, seed=None) -> Verdict:
     except RecursionError:
         return verdict(ERROR, "your function calls itself without end (RecursionError)")
     except Exception as error:  # raised by the learner's code inside a custom check
-        return verdict(FAILED, f"your function raised {type(error).__name__}: {error}")
+        return verdict(FAILED, f"your function raised {type(error).__name__}: {error}{_matmul_hint(error)}")
     if problem:
         return verdict(FAILED, problem)
     trials = "" if exercise.custom else f" and on {exercise.trials} sets of random inputs"

@@ -43,8 +43,9 @@ def submitted_functions() -> dict:
 def show_example(exercise_id: str) -> None:
     """Print the exercise's worked example: its inputs and the expected output."""
     exercise = _exercise(exercise_id)
+    names = exercise.parameters[:len(exercise.example)]
     with np.printoptions(precision=4, suppress=True):
-        for name, value in zip(exercise.parameters, exercise.example):
-            print(f"{name} =\n{np.asarray(value) if isinstance(value, (list, np.ndarray)) else value!r}")
-        print(f"expected {exercise.function_name}({', '.join(exercise.parameters)}) =\n"
-              f"{exercise.expected_example()!r}")
+        for name, value in zip(names, exercise.example):
+            shown = getattr(value, "__name__", None) if callable(value) else None
+            print(f"{name} = {shown}" if shown else f"{name} =\n{value!r}")
+        print(f"expected {exercise.function_name}({', '.join(names)}) =\n{exercise.expected_example()!r}")

@@ -13,7 +13,7 @@ _STATUS = {"passed": "✔ correct", "failed": "✘ incorrect", "not_attempted": 
 
 def _markdown_cell(text: str) -> str:
     """Text safe inside a Markdown table cell: no pipes, no line breaks, no HTML, no code fences."""
-    text = html.escape(str(text)).replace("|", "\\|").replace("`", "\\`")
+    text = html.escape(str(text), quote=False).replace("|", "\\|").replace("`", "\\`")
     return " ".join(text.split())
 
 

@@ -70,7 +70,7 @@ def square(x):
 
 EXERCISES = [
     Exercise("06.dense_backward", "dense_backward", 3, dense_backward, EXAMPLE, backward_inputs,
-             returns=("dX", "dW", "db"), examples_of=lambda args: None),
+             returns=("dX", "dW", "db"), examples_of=lambda args: args[0].shape[0]),
     Exercise("06.two_layer_backward", "two_layer_backward", 4, two_layer_backward, NETWORK_EXAMPLE, network_inputs),
     Exercise("06.numerical_gradient", "numerical_gradient", 2, numerical_gradient,
              (square, np.array([[1.0, -2.0, 3.0]])), function_inputs, rtol=1e-7, atol=1e-9),

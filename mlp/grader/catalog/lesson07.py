@@ -1,6 +1,6 @@
 """Exercises of lesson 7: gradient descent."""
 
-import math
+from itertools import islice
 
 import numpy as np
 
@@ -46,7 +46,10 @@ def check_minibatches(function, rng):
         X = np.arange(m * 2, dtype=float).reshape(m, 2)  # row i is (2i, 2i + 1)
         Y = np.arange(m, dtype=float).reshape(m, 1)  # row i is i
         X_before, Y_before = X.copy(), Y.copy()
-        batches = list(function(X, Y, batch_size, np.random.default_rng(int(rng.integers(1000)))))
+        # At most m + 1 batches are read: an endless generator is reported, not followed forever.
+        batches = list(islice(function(X, Y, batch_size, np.random.default_rng(int(rng.integers(1000)))), m + 1))
+        if len(batches) > m:
+            return f"for m = {m} examples minibatches gave more than {m} batches: it must stop after one pass"
         if not np.array_equal(X, X_before) or not np.array_equal(Y, Y_before):
             return "minibatches changed X or Y in place; shuffle a permutation of the row numbers instead"
         sizes = [len(batch[0]) for batch in batches]

@@ -1,0 +1,29 @@
+"""Checking a learner's trained classifier: its predict function on held-out points."""
+
+import numpy as np
+
+
+def check_predictions(predict, X, y, target: float, advice: str) -> str | None:
+    """None if predict(X) gets at least ``target`` accuracy on (X, y); else what is wrong.
+
+    predict(X) must return one class label per row of X: shape (m,) (or (m, 1)), whole numbers.
+    """
+    if not callable(predict):
+        return f"your function should return your predict function; got a {type(predict).__name__}"
+    predicted = np.asarray(predict(X.copy()))
+    m = len(y)
+    if predicted.shape not in ((m,), (m, 1)):
+        hint = " (probabilities? take the most probable class)" if predicted.ndim == 2 else ""
+        return f"predict(X) should return {m} labels of shape ({m},); got shape {predicted.shape}{hint}"
+    predicted = predicted.reshape(-1)
+    if not np.issubdtype(predicted.dtype, np.number) and predicted.dtype != np.bool_:
+        return f"predict(X) should return numbers (class labels); got dtype {predicted.dtype}"
+    if np.any(predicted != np.round(predicted)):
+        return ("predict(X) returned fractions such as "
+                f"{float(predicted[predicted != np.round(predicted)][0]):.3g}: return class labels, not probabilities")
+    if np.unique(predicted).size == 1 and np.unique(y).size > 1:
+        return f"predict(X) says {predicted[0]:g} for every point: the network has not learned to tell the classes apart"
+    accuracy = float(np.mean(predicted == y))
+    if accuracy < target:
+        return f"accuracy {accuracy:.1%} on {m} held-out points; the target is {target:.0%}: {advice}"
+    return None

@@ -1,0 +1,335 @@
+"""The grader: build, checks, diagnoses, and batch grading of honest and hostile submissions."""
+
+import copy
+import csv
+import dataclasses
+import hashlib
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import nbformat
+import numpy as np
+import pytest
+
+from mlp.grader import EXERCISES, check, exercises_of, run_check, submitted_functions
+from mlp.grader.__main__ import main
+from mlp.grader.batch import grade_submission
+from mlp.grader.build import SolutionMarkerError, exercise_notebook, strip_solutions
+from mlp.grader.catalog import LESSONS
+from mlp.grader.diagnosis import diagnose
+from mlp.grader.verdict import STATUSES, Verdict
+
+ROOT = Path(__file__).resolve().parents[1]
+SOLUTIONS = sorted((ROOT / "solutions").glob("[0-9][0-9]_*.ipynb"))
+EXERCISE_NOTEBOOKS = sorted((ROOT / "exercises").glob("[0-9][0-9]_*.ipynb"))
+
+
+# --- the catalog ---------------------------------------------------------------------
+
+
+def test_catalog_has_at_least_25_exercises_with_stable_ids_and_points():
+    assert len(EXERCISES) >= 25
+    for exercise_id, exercise in EXERCISES.items():
+        lesson, name = exercise_id.split(".")
+        assert lesson in LESSONS and name and exercise.points > 0
+        assert exercise.reference is not None or exercise.custom is not None
+
+
+def test_every_lesson_with_exercises_has_a_solution_and_an_exercise_notebook():
+    lessons = {path.name[:2] for path in SOLUTIONS}
+    assert lessons == set(LESSONS), f"solutions missing for lessons {sorted(set(LESSONS) - lessons)}"
+    assert [path.name for path in EXERCISE_NOTEBOOKS] == [path.name for path in SOLUTIONS]
+    for path in SOLUTIONS:
+        notebook = nbformat.read(path, as_version=4)
+        assert notebook.metadata["mlp_grader"]["lesson"] == path.name[:2]
+        sources = "\n".join(cell.source for cell in notebook.cells)
+        for exercise in exercises_of(path.name[:2]):
+            assert f'check("{exercise.id}", {exercise.function_name})' in sources, f"{path.name}: {exercise.id}"
+            assert f"def {exercise.function_name}(" in sources
+
+
+@pytest.mark.parametrize("exercise_id", sorted(EXERCISES))
+def test_reference_passes_its_own_check(exercise_id):
+    exercise = EXERCISES[exercise_id]
+    if exercise.reference is None:
+        pytest.skip("behaviour check: proven by the solution notebooks")
+    for seed in (0, 1):
+        verdict = run_check(exercise, exercise.reference, seed=seed)
+        assert verdict.status == "passed", verdict.message
+
+
+# --- build: solutions -> exercises ----------------------------------------------------
+
+
+def test_strip_solutions_keeps_indentation_and_everything_else():
+    source = ("def f(x):\n    \"\"\"Doc.\"\"\"\n    ### BEGIN SOLUTION\n    y = x + 1\n    return y\n"
+              "    ### END SOLUTION\n\nprint('kept')")
+    assert strip_solutions(source) == ("def f(x):\n    \"\"\"Doc.\"\"\"\n    # YOUR CODE HERE\n"
+                                       "    raise NotImplementedError(\"replace this line with your code\")\n\nprint('kept')")
+
+
+@pytest.mark.parametrize("source, problem", [
+    ("### BEGIN SOLUTION\nx = 1\n### END SOLUTION", "inside a function body"),
+    ("def f():\n    ### BEGIN SOLUTION\n    return 1", "without ### END"),
+    ("def f():\n    return 1\n    ### END SOLUTION", "without ### BEGIN"),
+    ("def f():\n    ### BEGIN SOLUTION\n    ### BEGIN SOLUTION\n    ### END SOLUTION", "inside another"),
+])
+def test_strip_solutions_rejects_broken_markers(source, problem):
+    with pytest.raises(SolutionMarkerError, match=problem):
+        strip_solutions(source)
+
+
+def test_exercise_notebook_clears_outputs_and_leaves_the_solution_unchanged():
+    solution = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(
+        "def f():\n    ### BEGIN SOLUTION\n    return 1\n    ### END SOLUTION", execution_count=3,
+        outputs=[nbformat.v4.new_output("stream", text="1")])])
+    before = copy.deepcopy(solution)
+    exercise = exercise_notebook(solution)
+    assert exercise.cells[0].outputs == [] and exercise.cells[0].execution_count is None
+    assert "NotImplementedError" in exercise.cells[0].source
+    assert solution == before
+
+
+def test_committed_exercises_are_what_build_generates(tmp_path):
+    assert main(["build", "--solutions", str(ROOT / "solutions"), "--exercises", str(tmp_path)]) == 0
+    for path in EXERCISE_NOTEBOOKS:
+        generated = nbformat.read(tmp_path / path.name, as_version=4)
+        committed = nbformat.read(path, as_version=4)
+        assert generated == committed, f"exercises/{path.name} is stale: run `python -m mlp.grader build`"
+    assert sorted(p.name for p in tmp_path.iterdir()) == [p.name for p in EXERCISE_NOTEBOOKS]
+
+
+def test_solutions_are_stored_without_outputs():
+    for path in SOLUTIONS:
+        for cell in nbformat.read(path, as_version=4).cells:
+            if cell.cell_type == "code":
+                assert not cell.outputs and cell.execution_count is None, f"{path.name}: clear its outputs"
+
+
+# --- verdicts and diagnoses ----------------------------------------------------------
+
+
+def test_verdict_text_and_html_escape_the_message():
+    verdict = Verdict("03.sigmoid", "failed", 0, 2, "<script>alert(1)</script> & more")
+    assert str(verdict).startswith("✘ 03.sigmoid: incorrect (0/2 points)")
+    assert "<script>" not in verdict._repr_html_() and "&lt;script&gt;" in verdict._repr_html_()
+    assert set(STATUSES) == {"passed", "failed", "not_attempted", "error", "timeout"}
+
+
+@pytest.mark.parametrize("actual, expected, fragment", [
+    (np.ones((3, 2)), np.ones((2, 3)), "transposed"),
+    (np.arange(6.0).reshape(2, 3).T.copy(), np.arange(6.0).reshape(2, 3), "transposed"),
+    (np.ones(4), np.ones((4, 1)), "right numbers in the wrong shape"),
+    (np.ones((4, 4)), np.ones((4, 1)), "broadcast"),
+    (np.array([[np.nan, 1.0]]), np.array([[0.5, 1.0]]), "NaN or inf"),
+    (np.array([[3.0, 6.0]]), np.array([[1.0, 2.0]]), None),
+    (-np.array([1.0, 2.0]), np.array([1.0, 2.0]), "wrong sign"),
+    (np.array([1, 0]), np.array([0.5, 0.2]), "integer dtype"),
+    ([1.0, 2.0], np.array([1.0, 2.0]), "wrap it in np.array"),
+    ((np.ones(2), np.ones(2)), np.ones(2), "tuple of 2 values: return just the array"),
+    (None, np.ones(2), "return statement"),
+    (np.ones((1, 1)), 1.0, "single number"),
+    ({"dW1": np.ones(2)}, {"dW1": np.ones(2), "db1": np.ones(1)}, "missing the key(s) ['db1']"),
+    (np.array([1.0, 2.5]), np.array([1.0, 2.0]), "index 1: expected 2, got 2.5"),
+    (1.0000001, 1.0000002, None),
+])
+def test_diagnose_names_the_mistake(actual, expected, fragment):
+    message = diagnose(actual, expected, m=3)
+    if fragment is None:
+        if np.allclose(np.asarray(actual, dtype=float), np.asarray(expected, dtype=float), rtol=1e-6):
+            assert message is None
+        else:
+            assert "m = 3 times too large" in message
+    else:
+        assert fragment in message, message
+
+
+def test_diagnose_never_prints_a_whole_expected_array():
+    expected = np.arange(100.0).reshape(10, 10) / 7
+    message = diagnose(expected + 1.0, expected)
+    assert message.count(".") < 10 and "differ" in message
+
+
+# --- the instant check ----------------------------------------------------------------
+
+
+def test_check_records_the_function_and_says_not_attempted_for_stubs():
+    def sigmoid(z):
+        raise NotImplementedError("replace this line with your code")
+
+    verdict = check("03.sigmoid", sigmoid)
+    assert verdict.status == "not_attempted" and verdict.score == 0 and verdict.max_score == 2
+    assert submitted_functions()["03.sigmoid"] is sigmoid
+    assert check("03.sigmoid").status == "not_attempted"
+
+
+def test_check_unknown_id_lists_the_known_ones():
+    with pytest.raises(ValueError, match="did you mean '03.sigmoid'"):
+        check("03.sigmoidd", lambda z: z)
+
+
+def test_check_stops_an_endless_loop_after_the_time_limit():
+    def loops_forever(z):
+        while True:
+            pass
+
+    exercise = dataclasses.replace(EXERCISES["03.relu"], time_limit=0.5)
+    verdict = run_check(exercise, loops_forever)
+    assert verdict.status == "timeout" and "endless loop" in verdict.message
+
+
+def test_fresh_random_inputs_catch_a_hard_coded_answer():
+    exercise = EXERCISES["03.relu"]
+    hard_coded = exercise.expected_example()
+    verdict = run_check(exercise, lambda z: hard_coded.copy(), seed=0)
+    assert verdict.status == "failed" and "On random inputs" in verdict.message
+
+
+def test_a_stub_that_returns_something_else_is_not_not_attempted():
+    assert run_check(EXERCISES["03.relu"], lambda z: None).status == "failed"
+
+
+# --- batch grading --------------------------------------------------------------------
+
+
+def digest(path):
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+
+
+def rows_by_status(verdicts):
+    return {v.exercise: v.status for v in verdicts}
+
+
+@pytest.fixture(scope="module")
+def graded_solutions():
+    """Every solution notebook graded once, two at a time (the slow part: one kernel each)."""
+    from mlp.grader.__main__ import grade_all
+
+    before = {path: digest(path) for path in SOLUTIONS}
+    results = dict(grade_all(SOLUTIONS, jobs=2, progress=False))
+    assert {path: digest(path) for path in SOLUTIONS} == before, "grading changed a submission"
+    return results
+
+
+@pytest.mark.parametrize("path", SOLUTIONS, ids=[p.stem for p in SOLUTIONS])
+def test_every_solution_scores_full_marks(graded_solutions, path):
+    verdicts = graded_solutions[str(path)]
+    assert [v.exercise for v in verdicts] == [e.id for e in exercises_of(path.name[:2])]
+    failed = [(v.exercise, v.status, v.message) for v in verdicts if v.status != "passed"]
+    assert not failed
+    assert sum(v.score for v in verdicts) == sum(e.points for e in exercises_of(path.name[:2]))
+
+
+@pytest.mark.parametrize("path", EXERCISE_NOTEBOOKS, ids=[p.stem for p in EXERCISE_NOTEBOOKS])
+def test_every_exercise_notebook_runs_and_scores_zero_not_attempted(path, tmp_path):
+    copy_path = tmp_path / path.name
+    shutil.copy(path, copy_path)
+    from nbclient import NotebookClient
+
+    notebook = nbformat.read(copy_path, as_version=4)
+    NotebookClient(notebook, timeout=120, kernel_name="python3",
+                   resources={"metadata": {"path": str(tmp_path)}}).execute()  # raises on any error
+    texts = [output.get("text", "") + str(output.get("data", {}).get("text/plain", ""))
+             for cell in notebook.cells if cell.cell_type == "code" for output in cell.outputs]
+    assert sum("not attempted" in text for text in texts) == len(exercises_of(path.name[:2]))
+    verdicts = grade_submission(path)
+    assert all(v.status == "not_attempted" and v.score == 0 for v in verdicts)
+
+
+def hostile(tmp_path, name, change):
+    notebook = nbformat.read(ROOT / "solutions" / "03_activation_functions.ipynb", as_version=4)
+    change(notebook.cells)
+    path = tmp_path / f"{name}_03.ipynb"
+    nbformat.write(notebook, path)
+    return path
+
+
+def code(source):
+    return nbformat.v4.new_code_cell(source)
+
+
+def test_hostile_submissions_cost_only_themselves(tmp_path):
+    honest = hostile(tmp_path, "honest", lambda cells: None)
+    loop = hostile(tmp_path, "loop", lambda cells: cells.insert(2, code("while True:\n    pass")))
+    sys_exit = hostile(tmp_path, "sysexit", lambda cells: cells.insert(2, code("import sys\nsys.exit(3)")))
+    os_exit = hostile(tmp_path, "osexit", lambda cells: cells.insert(6, code("import os\nos._exit(1)")))
+    flood = hostile(tmp_path, "flood", lambda cells: cells.insert(2, code("print('x' * 3_000_000)")))
+    deleted = hostile(tmp_path, "deleted", lambda cells: cells.__delitem__(slice(3, 6)))
+    shuffled = hostile(tmp_path, "reordered", lambda cells: cells.reverse())
+    duplicated = hostile(tmp_path, "duplicated", lambda cells: cells.extend(
+        [code("def relu(z):\n    return z"), code("x = 1")]))
+    invalid = tmp_path / "invalid_03.ipynb"
+    invalid.write_text("{ this is not json")
+    not_notebook = tmp_path / "list_03.ipynb"
+    not_notebook.write_text(json.dumps([1, 2, 3]))
+    paths = [honest, loop, sys_exit, os_exit, flood, deleted, shuffled, duplicated, invalid, not_notebook]
+    before = {path: digest(path) for path in paths}
+    csv_path = tmp_path / "grades.csv"
+    assert main(["grade", *map(str, paths), "--csv", str(csv_path), "--jobs", "2", "--timeout", "5",
+                 "--feedback", str(tmp_path / "feedback"), "--no-progress"]) == 0
+    assert {path: digest(path) for path in paths} == before, "grading changed a submission"
+    rows = list(csv.DictReader(csv_path.open()))
+    assert list(rows[0]) == ["submission", "exercise", "score", "max_score", "status", "message"]
+    status = {}
+    for row in rows:
+        status.setdefault(Path(row["submission"]).name, {})[row["exercise"]] = row["status"]
+    ids = [e.id for e in exercises_of("03")]
+    all_passed = {exercise: "passed" for exercise in ids}
+    assert status["honest_03.ipynb"] == all_passed
+    assert status["loop_03.ipynb"] == all_passed  # the looping cell was stopped; the rest graded
+    assert status["sysexit_03.ipynb"] == all_passed
+    assert status["flood_03.ipynb"] == all_passed
+    assert status["reordered_03.ipynb"] == all_passed
+    assert set(status["osexit_03.ipynb"].values()) == {"error"}
+    assert set(status["invalid_03.ipynb"].values()) == {"error"}
+    assert set(status["list_03.ipynb"].values()) == {"error"}
+    assert status["deleted_03.ipynb"]["03.sigmoid"] == "not_attempted"
+    assert status["deleted_03.ipynb"]["03.relu"] == "passed"
+    # A later cell redefining relu does not replace the function that was checked.
+    assert status["duplicated_03.ipynb"]["03.relu"] == "passed"
+    assert all(len(by_exercise) == len(ids) for by_exercise in status.values())
+    feedback = sorted(p.name for p in (tmp_path / "feedback").iterdir())
+    assert feedback == sorted(path.stem + ".md" for path in paths)
+    text = (tmp_path / "feedback" / "osexit_03.md").read_text()
+    assert "Score: 0 / 9" in text and "stopped its own kernel" in text
+
+
+def test_parallel_grading_gives_the_same_csv(tmp_path):
+    solution = ROOT / "solutions" / "03_activation_functions.ipynb"
+    wrong = nbformat.read(solution, as_version=4)
+    for cell in wrong.cells:
+        cell.source = cell.source.replace("np.where(z >= 0, 1 / (1 + e), e / (1 + e))", "1 / (1 + np.exp(-z))")
+        cell.source = cell.source.replace("(z > 0).astype(float)", "(z >= 0).astype(float)")
+    nbformat.write(wrong, tmp_path / "wrong_03.ipynb")
+    paths = [str(solution), str(tmp_path / "wrong_03.ipynb"), str(ROOT / "exercises" / "03_activation_functions.ipynb")]
+    outputs = []
+    for jobs in ("1", "2"):
+        out = tmp_path / f"jobs{jobs}.csv"
+        assert main(["grade", *paths, "--csv", str(out), "--jobs", jobs, "--no-progress"]) == 0
+        outputs.append(out.read_text())
+    assert outputs[0] == outputs[1]
+    assert "numerically stable" in outputs[0] and "ReLU'(0) = 0" in outputs[0]
+
+
+def test_html_feedback_escapes_what_learners_wrote(tmp_path):
+    notebook = nbformat.read(ROOT / "exercises" / "03_activation_functions.ipynb", as_version=4)
+    notebook.cells.append(code("def relu(z):\n    raise ValueError('<img src=x onerror=alert(1)>')\n"
+                               "check('03.relu', relu)"))
+    path = tmp_path / "xss_03.ipynb"
+    nbformat.write(notebook, path)
+    assert main(["grade", str(path), "--feedback", str(tmp_path / "fb"), "--format", "html", "--no-progress",
+                 "--csv", str(tmp_path / "g.csv")]) == 0
+    page = (tmp_path / "fb" / "xss_03.html").read_text()
+    assert "&lt;img src=x onerror=alert(1)&gt;" in page and "<img" not in page
+
+
+def test_usage_errors_exit_non_zero_and_learner_failures_do_not(tmp_path):
+    assert subprocess.run([sys.executable, "-m", "mlp.grader", "grade"], capture_output=True).returncode == 2
+    assert subprocess.run([sys.executable, "-m", "mlp.grader", "grade", "x.ipynb", "--jobs", "0"],
+                          capture_output=True).returncode == 2
+    missing = subprocess.run([sys.executable, "-m", "mlp.grader", "grade", str(tmp_path / "nope_03.ipynb"),
+                              "--no-progress"], capture_output=True, text=True)
+    assert missing.returncode == 0 and ",error," in missing.stdout
