@@ -25,12 +25,27 @@ ROOT = Path(__file__).resolve().parents[1]
 TIME_LIMIT = 30.0  # seconds per notebook, on a 2-core machine
 
 
+def merge_streams(outputs):
+    """Consecutive stdout (or stderr) chunks as one output: how prints were flushed varies by run."""
+    merged = []
+    for output in outputs:
+        previous = merged[-1] if merged else None
+        if (output.get("output_type") == "stream" and previous is not None
+                and previous.get("output_type") == "stream" and previous.get("name") == output.get("name")):
+            previous["text"] += output["text"]
+        else:
+            merged.append(output)
+    return merged
+
+
 def clean(notebook):
     notebook.metadata.pop("widgets", None)
     notebook.metadata.pop("jupytext", None)
     notebook.metadata["kernelspec"] = {"display_name": "Python 3", "language": "python", "name": "python3"}
     for cell in notebook.cells:
         cell.metadata.pop("execution", None)
+        if "outputs" in cell:
+            cell.outputs = merge_streams(cell.outputs)
         for output in cell.get("outputs", []):
             output.get("metadata", {}).pop("transient", None)
     return notebook

@@ -51,11 +51,10 @@ def test_every_lesson_with_exercises_has_a_solution_and_an_exercise_notebook():
             assert f"def {exercise.function_name}(" in sources
 
 
-@pytest.mark.parametrize("exercise_id", sorted(EXERCISES))
+@pytest.mark.parametrize("exercise_id", sorted(i for i, e in EXERCISES.items() if e.reference is not None))
 def test_reference_passes_its_own_check(exercise_id):
+    """(Exercises checked by behaviour, not by a reference, are proven by the solution notebooks.)"""
     exercise = EXERCISES[exercise_id]
-    if exercise.reference is None:
-        pytest.skip("behaviour check: proven by the solution notebooks")
     for seed in (0, 1):
         verdict = run_check(exercise, exercise.reference, seed=seed)
         assert verdict.status == "passed", verdict.message
