@@ -332,3 +332,17 @@ def test_usage_errors_exit_non_zero_and_learner_failures_do_not(tmp_path):
     missing = subprocess.run([sys.executable, "-m", "mlp.grader", "grade", str(tmp_path / "nope_03.ipynb"),
                               "--no-progress"], capture_output=True, text=True)
     assert missing.returncode == 0 and ",error," in missing.stdout
+
+
+def test_every_exercise_has_a_bank_of_at_least_three_caught_wrong_answers():
+    """The banks in tests/test_wrong_answers_*.py: each entry is (exercise id, mistake, function, fragment)."""
+    import importlib.util
+
+    counts = {exercise_id: 0 for exercise_id in EXERCISES}
+    for path in sorted((ROOT / "tests").glob("test_wrong_answers_*.py")):
+        spec = importlib.util.spec_from_file_location(path.stem, path)
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+        for entry in list(module.WRONG) + list(getattr(module, "TIMEOUTS", [])):
+            counts[entry[0]] += 1
+    assert not {i: n for i, n in counts.items() if n < 3}, counts

@@ -103,6 +103,8 @@ CORRECT = {
     "06.dense_backward": dense_backward,
     "06.two_layer_backward": two_layer_backward,
     "06.numerical_gradient": numerical_gradient,
+    "06.relative_error": lambda analytic, numeric: float(
+        np.linalg.norm(analytic - numeric) / max(np.linalg.norm(analytic) + np.linalg.norm(numeric), 1e-12)),
     "07.gradient_descent_step": gradient_descent_step,
     "07.step_decay": step_decay,
     "07.inverse_time_decay": inverse_time_decay,
@@ -516,6 +518,23 @@ def digits_labels_not_one_hot(X_train, y_train, seed):
 ACCURACY_08 = "the target is 95%: train longer"
 ACCURACY_09 = "the target is 95%: standardise the pixels"
 
+
+def relerr_no_guard(analytic, numeric):
+    return float(np.linalg.norm(analytic - numeric) / (np.linalg.norm(analytic) + np.linalg.norm(numeric)))
+
+
+def relerr_relative_to_analytic_only(analytic, numeric):
+    return float(np.linalg.norm(analytic - numeric) / max(np.linalg.norm(analytic), 1e-12))
+
+
+def relerr_absolute(analytic, numeric):
+    return float(np.linalg.norm(analytic - numeric))
+
+
+def relerr_elementwise(analytic, numeric):
+    return np.abs(analytic - numeric) / np.maximum(np.abs(analytic) + np.abs(numeric), 1e-12)
+
+
 WRONG = [
     # 06.dense_backward
     ("06.dense_backward", "dW = dZ.T @ X", dense_dW_transposed, "your dW is the expected result transposed"),
@@ -583,6 +602,10 @@ WRONG = [
     ("08.train_moons", "predict returns probabilities", moons_returns_probabilities, "return class labels, not probabilities"),
     ("08.train_moons", "always one class", moons_always_one_class, "for every point"),
     # 09.digits_classifier
+    ("06.relative_error", "no guard against 0/0", relerr_no_guard, "numerically stable"),
+    ("06.relative_error", "divided by ||analytic|| only", relerr_relative_to_analytic_only, "is not right"),
+    ("06.relative_error", "absolute, not relative", relerr_absolute, "is not right"),
+    ("06.relative_error", "one error per entry", relerr_elementwise, "should be a number"),
     ("07.minibatches", "batch start never advances", batches_never_advance, "must stop after one pass"),
     ("09.digits_classifier", "predict returns probabilities", digits_probabilities, "got shape (450, 10)"),
     ("09.digits_classifier", "argmax over the examples", digits_argmax_over_examples, "got shape (10,)"),
@@ -597,6 +620,7 @@ WRONG = [
 # Endless loops: the check stops them at the exercise's time limit (10 s); here a copy of the exercise with a
 # shorter limit keeps the test fast. (An endless generator in 07.minibatches also fills memory while the check
 # collects its batches with list(...), about 0.2 GB per second: see the report.)
+
 TIMEOUTS = [
     ("06.numerical_gradient", "loop index never advances", numgrad_forgets_to_advance, 1.0),
 

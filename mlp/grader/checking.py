@@ -44,8 +44,9 @@ class Exercise:
     hint : ``hint(args, actual, expected) -> message or None``: an exercise-specific diagnosis
         tried before the general one (e.g. "ReLU'(0) should be 0").
     returns : names of the parts of a tuple result, as the notebook calls them (("W", "b")).
-    examples_of : ``examples_of(args) -> m``, the number of examples in the inputs, to spot
-        a missing 1/m; default: the rows of the first 2-D argument.
+    examples_of : ``examples_of(args) -> m``, the number of examples in the inputs, for exercises
+        whose result carries a 1/m (losses, gradients, means): then a result m times too large or
+        too small is named as such. None (the default): no such diagnosis.
     time_limit : seconds for the whole check.
     """
 
@@ -108,12 +109,12 @@ def _shapes(names, args) -> str:
 
 
 def _examples_in(exercise, args) -> int | None:
-    if exercise.examples_of is not None:
-        return exercise.examples_of(args)
-    for value in args:
-        if isinstance(value, np.ndarray) and value.ndim == 2:
-            return value.shape[0]
-    return None
+    return exercise.examples_of(args) if exercise.examples_of is not None else None
+
+
+def rows_of_first(args) -> int:
+    """m for exercises whose first argument is an (m, ...) array."""
+    return args[0].shape[0]
 
 
 def _changed_inputs(names, before, after) -> list[str]:

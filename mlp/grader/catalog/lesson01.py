@@ -3,7 +3,7 @@
 import numpy as np
 
 from .. import inputs
-from ..checking import Exercise
+from ..checking import Exercise, rows_of_first
 
 
 def dot_product(u, v):
@@ -71,6 +71,7 @@ EXERCISES = [
     Exercise("01.add_bias", "add_bias", 1, add_bias,
              (np.array([[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]]), np.array([10.0, 20.0, 30.0])), bias_inputs),
     Exercise("01.feature_means", "feature_means", 1, feature_means,
-             (np.array([[1.0, 10.0], [3.0, 20.0], [5.0, 60.0]]),), lambda rng, trial: (inputs.matrix(rng, trial),)),
+             (np.array([[1.0, 10.0], [3.0, 20.0], [5.0, 60.0]]),), lambda rng, trial: (inputs.matrix(rng, trial),),
+             examples_of=rows_of_first),
     Exercise("01.product_shape", "product_shape", 1, product_shape, ((2, 3), (3, 4)), shape_pair, hint=shape_hint),
 ]

@@ -46,6 +46,6 @@ def check_xor_weights(function, rng):
 EXERCISES = [
     Exercise("02.collapse_linear_layers", "collapse_linear_layers", 2, collapse_linear_layers,
              (np.array([[1.0, 2.0], [0.0, 1.0]]), np.array([1.0, 2.0]), np.array([[2.0], [3.0]]), np.array([0.5])),
-             layer_pair, examples_of=lambda args: None, returns=("W", "b")),
+             layer_pair, returns=("W", "b")),
     Exercise("02.xor_weights", "xor_weights", 2, custom=check_xor_weights),
 ]

@@ -87,7 +87,7 @@ EXERCISES = [
     Exercise("04.dense_forward", "dense_forward", 2, dense_forward,
              (EXAMPLE_X, EXAMPLE_PARAMS["W1"], EXAMPLE_PARAMS["b1"], activations.relu), dense_inputs),
     Exercise("04.two_layer_forward", "two_layer_forward", 2, two_layer_forward, (EXAMPLE_X, EXAMPLE_PARAMS),
-             network_inputs, stress=((STRESS_X, STRESS_PARAMS),), examples_of=lambda args: None),
+             network_inputs, stress=((STRESS_X, STRESS_PARAMS),)),
     Exercise("04.predict", "predict", 1, predict, (EXAMPLE_X, EXAMPLE_PARAMS), network_inputs,
-             stress=((STRESS_X, STRESS_PARAMS),), examples_of=lambda args: None),
+             stress=((STRESS_X, STRESS_PARAMS),)),
 ]

@@ -4,7 +4,7 @@ import numpy as np
 
 from ... import activations
 from .. import inputs
-from ..checking import Exercise
+from ..checking import Exercise, rows_of_first
 
 
 def dense_backward(dZ, X, W):
@@ -64,14 +64,32 @@ NETWORK_EXAMPLE = (np.array([[1.0, 2.0], [-1.0, 0.5], [0.5, -2.0]]), np.array([[
                     "W2": np.array([[1.0], [-1.0], [0.5]]), "b2": np.array([0.2])})
 
 
+def relative_error(analytic, numeric):
+    """||g - n|| / max(||g|| + ||n||, 1e-12): the gradient check's verdict."""
+    return float(np.linalg.norm(analytic - numeric) / max(np.linalg.norm(analytic) + np.linalg.norm(numeric), 1e-12))
+
+
+def gradient_pair(rng, trial):
+    shape = inputs.shape(rng, trial)
+    analytic = inputs.matrix(rng, trial, shape)
+    if trial == 4:  # two all-zero gradients (a unit that never fires): the error is 0, not 0/0
+        return np.zeros(shape), np.zeros(shape)
+    noise = 10.0 ** -int(rng.integers(2, 9)) * rng.standard_normal(shape)
+    return analytic, analytic + noise * np.abs(analytic).max()
+
+
 def square(x):
     return float(np.sum(x**2))
 
 
 EXERCISES = [
     Exercise("06.dense_backward", "dense_backward", 3, dense_backward, EXAMPLE, backward_inputs,
-             returns=("dX", "dW", "db"), examples_of=lambda args: args[0].shape[0]),
-    Exercise("06.two_layer_backward", "two_layer_backward", 4, two_layer_backward, NETWORK_EXAMPLE, network_inputs),
+             returns=("dX", "dW", "db"), examples_of=rows_of_first),
+    Exercise("06.two_layer_backward", "two_layer_backward", 4, two_layer_backward, NETWORK_EXAMPLE, network_inputs,
+             examples_of=rows_of_first),
     Exercise("06.numerical_gradient", "numerical_gradient", 2, numerical_gradient,
              (square, np.array([[1.0, -2.0, 3.0]])), function_inputs, rtol=1e-7, atol=1e-9),
+    Exercise("06.relative_error", "relative_error", 1, relative_error,
+             (np.array([[1.0, 2.0], [3.0, 4.0]]), np.array([[1.0, 2.0], [3.0, 4.001]])), gradient_pair,
+             stress=((np.zeros((2, 3)), np.zeros((2, 3))),), atol=1e-15),
 ]

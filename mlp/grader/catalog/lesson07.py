@@ -76,8 +76,7 @@ def check_minibatches(function, rng):
 EXERCISES = [
     Exercise("07.gradient_descent_step", "gradient_descent_step", 2, gradient_descent_step,
              ({"W1": np.array([[1.0, 2.0]]), "b1": np.array([0.5])},
-              {"dW1": np.array([[0.5, -1.0]]), "db1": np.array([2.0])}, 0.1), step_inputs,
-             examples_of=lambda args: None),
+              {"dW1": np.array([[0.5, -1.0]]), "db1": np.array([2.0])}, 0.1), step_inputs),
     Exercise("07.step_decay", "step_decay", 1, step_decay, (0.1, 0.5, 10, 25), step_decay_inputs),
     Exercise("07.inverse_time_decay", "inverse_time_decay", 1, inverse_time_decay, (0.1, 0.5, 4), inverse_time_inputs),
     Exercise("07.minibatches", "minibatches", 3, custom=check_minibatches),
