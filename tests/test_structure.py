@@ -54,3 +54,15 @@ def test_no_global_numpy_random_state():
                     and node.value.attr == "random" and isinstance(node.value.value, ast.Name)
                     and node.value.value.id in ("np", "numpy")):
                 assert node.attr in allowed, f"{path.name}:{node.lineno} uses the global np.random.{node.attr}"
+
+
+def test_the_core_never_imports_the_grader_or_the_widgets():
+    """grader/ and widgets/ sit on top of the core modules; neither sits under the other."""
+    for name in LAYERS:
+        path = PACKAGE / f"{name}.py"
+        if path.exists():
+            assert not sibling_imports(path) & {"grader", "widgets"}, f"mlp/{name}.py imports upward"
+    for upper, other in (("grader", "widgets"), ("widgets", "grader")):
+        for path in (PACKAGE / upper).rglob("*.py"):
+            text = path.read_text()
+            assert f"from ..{other}" not in text and f"mlp.{other}" not in text, f"{path} imports mlp.{other}"
