@@ -205,6 +205,10 @@ def test_constructor_arguments_and_validation():
         ActivationExplorer(activation="swish")
     with pytest.raises(ValueError, match="give both X and y"):
         ActivationExplorer(X)
+    with pytest.raises(ValueError, match="class labels"):
+        ActivationExplorer(X, y + 0.5)
+    with pytest.raises(ValueError, match="init must be one of"):
+        ActivationExplorer(init="glorot_normal")
 
 
 def test_snapshot_is_a_static_copy():

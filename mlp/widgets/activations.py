@@ -92,6 +92,12 @@ def _intervals(z, mask):
     return [(float(z[start]), float(z[stop - 1])) for start, stop in zip(edges[::2], edges[1::2])]
 
 
+def _layer_ticks(last: int) -> list[int]:
+    """1, 3, 5, ... up to ``last`` (every layer when there are few): about 7 tick labels."""
+    step = 1 if last <= 8 else (2 if last <= 15 else 3)
+    return list(range(1, last + 1, step))
+
+
 @dataclass
 class StackStatistics:
     """What one forward and backward pass through a deep stack shows (index l - 1 for layer l).
@@ -193,6 +199,11 @@ class ActivationExplorer(Panel):
         if self.X.ndim != 2 or len(self.X) != len(self.y):
             raise ValueError(f"X must be (m, n_features) and y (m,) class labels; got shapes {self.X.shape}, "
                              f"{self.y.shape}")
+        if self.y.ndim != 1 or not np.array_equal(self.y, np.round(self.y)) or self.y.min() < 0:
+            raise ValueError("y must be class labels 0, 1, ... (one per example); the stack ends in a sigmoid or "
+                             "softmax classifier")
+        if init not in INITIALIZERS:
+            raise ValueError(f"init must be one of {INITIALIZERS}; got {init!r}")
         self.width, self.seed = int(width), seed
         name = get_activation(activation).name
         if not (-10 <= z_range[0] < z_range[1] <= 10):
@@ -342,7 +353,7 @@ class ActivationExplorer(Panel):
             ax.set_title(title, fontsize=10)
             ax.set_xlabel("z", labelpad=1)
             ax.grid(True, alpha=0.3)
-            ax.xaxis.set_major_locator(MaxNLocator(10, steps=[1, 2, 5, 10]))
+            ax.xaxis.set_major_locator(MaxNLocator(6, steps=[1, 2, 5, 10]))  # few ticks: text is slow to draw
         ax_df.axhline(peak, color=DERIVATIVE_COLOR, linestyle=":", linewidth=1.2, label=f"max |f'| = {peak:.3g}")
         low_df, high_df = min(float(df.min()), 0.0), max(float(df.max()), peak)
         pad = 0.08 * (high_df - low_df or 1.0)
@@ -391,7 +402,7 @@ class ActivationExplorer(Panel):
                                                    else f"{value:g}"))
         ax.yaxis.set_minor_locator(NullLocator())
         ax.set_xlim(0.5, layers[-1] * 1.12 + 1.5)  # room for the grey labels
-        ax.set_xticks(range(1, layers[-1] + 1, 1 if layers[-1] <= 13 else 2))
+        ax.set_xticks(_layer_ticks(layers[-1]))
         ax.set_xlabel(f"layer ℓ (1 = next to the input, {layers[-1]} = output)", labelpad=1)
         ax.set_ylabel("‖dW‖ of layer ℓ (log scale)")
         ratio = stats.ratio
@@ -422,7 +433,7 @@ class ActivationExplorer(Panel):
         ax.set_yticks(range(0, 101, 20))
         ax.axhline(100, color="#888888", linewidth=0.8)
         ax.set_xlim(0.4, layers[-1] + 0.6)
-        ax.set_xticks(range(1, layers[-1] + 1, 1 if layers[-1] <= 13 else 2))
+        ax.set_xticks(_layer_ticks(layers[-1]))
         ax.set_xlabel("hidden layer ℓ", labelpad=1)
         ax.set_ylabel(f"% of the {self.width} units")
         ax.set_title(title, fontsize=10)
