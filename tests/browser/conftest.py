@@ -294,15 +294,30 @@ def browser():
 
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_makereport(item, call):
+    """When a test fails, add what its fixtures registered (screenshot path, server logs) to the report."""
     report = yield
-    if report.when == "call":
-        item.browser_test_failed = report.failed
+    if report.when == "call" and report.failed:
+        for describe in getattr(item, "browser_diagnostics", []):
+            try:
+                title, text = describe()
+            except Exception as error:  # the failure itself matters more than its diagnostics
+                title, text = "browser test diagnostics", f"could not be collected: {error!r}"
+            report.sections.append((title, text))
     return report
+
+
+def on_failure(request, describe) -> None:
+    """Register describe() -> (title, text), called (while the page is still open) if the test fails."""
+    request.node.__dict__.setdefault("browser_diagnostics", []).append(describe)
+
+
+def server_log(server: Server):
+    return lambda: (f"end of {server.name}'s log ({server.log_path})", server.log_tail(3000))
 
 
 @pytest.fixture(scope="module")
 def browser_context(browser):
-    """One context per module: its HTTP cache keeps JupyterLab's scripts (each page load is ~2 s faster)."""
+    """One context per module: its HTTP cache keeps JupyterLab's scripts from one test to the next."""
     context = browser.new_context(viewport={"width": 1400, "height": 1000})
     context.set_default_timeout(30_000)
     yield context
@@ -311,15 +326,15 @@ def browser_context(browser):
 
 @pytest.fixture
 def page(browser_context, request, tmp_path):
-    """A new page (tab) per test; on failure a screenshot is kept (its path is printed)."""
+    """A new page (tab) per test; if the test fails, a screenshot is saved and its path reported."""
     page = browser_context.new_page()
+
+    def screenshot():
+        page.screenshot(path=tmp_path / "failure.png", full_page=True)
+        return "screenshot of the page at failure", str(tmp_path / "failure.png")
+
+    on_failure(request, screenshot)
     yield page
-    if getattr(request.node, "browser_test_failed", False):
-        try:
-            page.screenshot(path=tmp_path / "failure.png", full_page=True)
-            print(f"screenshot of the page at failure: {tmp_path / 'failure.png'}")
-        except Exception as error:  # the page may be gone; the failure itself matters more
-            print(f"no screenshot: {error}")
     page.close()
 
 
@@ -332,7 +347,7 @@ def _lab_servers(tmp_path_factory):
 
 
 @pytest.fixture
-def lab(_lab_servers, tmp_path_factory):
+def lab(_lab_servers, tmp_path_factory, request):
     """lab(root=repository) -> a running JupyterLab serving root; the test's sessions end after it."""
     used: list[JupyterLab] = []
 
@@ -340,7 +355,9 @@ def lab(_lab_servers, tmp_path_factory):
         root = Path(root).resolve()
         if root not in _lab_servers:
             _lab_servers[root] = JupyterLab(root, tmp_path_factory.mktemp("jupyterlab"))
-        used.append(_lab_servers[root])
+        if _lab_servers[root] not in used:
+            used.append(_lab_servers[root])
+            on_failure(request, server_log(_lab_servers[root]))
         return _lab_servers[root]
 
     yield start
@@ -350,12 +367,13 @@ def lab(_lab_servers, tmp_path_factory):
 
 
 @pytest.fixture
-def voila(tmp_path_factory):
+def voila(tmp_path_factory, request):
     """voila(notebook) -> a running Voila server for that notebook, stopped after the test."""
     servers: list[Voila] = []
 
     def start(notebook: Path) -> Voila:
         servers.append(Voila(Path(notebook).resolve(), tmp_path_factory.mktemp("voila")))
+        on_failure(request, server_log(servers[-1]))
         return servers[-1]
 
     yield start
