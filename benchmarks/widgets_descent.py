@@ -12,7 +12,6 @@ redraw's share. The quality bar is 0.2 s per slider change.
 from __future__ import annotations
 
 import argparse
-import statistics
 import time
 
 import matplotlib
@@ -20,34 +19,7 @@ import matplotlib
 matplotlib.use("Agg")
 
 from mlp.widgets.descent import SURFACES, DescentExplorer, descent_path  # noqa: E402
-
-
-def timed(explorer, action, repeats, setup=None):
-    """Medians of (wall, cpu, redraw) seconds of ``action(index)``; ``setup(index)`` runs untimed before it."""
-    wall, cpu, draw = [], [], []
-    for index in range(repeats):
-        if setup is not None:
-            setup(index)
-        wall_start, cpu_start = time.perf_counter(), time.process_time()
-        action(index)
-        wall.append(time.perf_counter() - wall_start)
-        cpu.append(time.process_time() - cpu_start)
-        draw.append(explorer.redraw_seconds)
-    return statistics.median(wall), statistics.median(cpu), statistics.median(draw)
-
-
-def change(control, values):
-    def action(index):
-        value = values[index % len(values)]
-        if control.value == value:
-            value = values[(index + 1) % len(values)]
-        control.value = value
-    return action
-
-
-def report(label, result):
-    wall, cpu, draw = result
-    print(f"{label:<40} median wall {wall:.3f} s  cpu {cpu:.3f} s  (redraw {draw:.3f} s)")
+from timing import change, report, timed  # noqa: E402
 
 
 def main():

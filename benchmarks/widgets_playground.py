@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import statistics
 import time
 
 os.environ.setdefault("MLP_PROGRESS", "0")
@@ -24,35 +23,7 @@ import matplotlib  # noqa: E402
 matplotlib.use("Agg")
 
 from mlp.widgets.playground import Playground  # noqa: E402
-
-
-def timed(playground, action, repeats, setup=None):
-    """Medians of (wall, cpu, redraw) seconds of ``action(index)``; ``setup(index)`` runs untimed before it."""
-    wall, cpu, draw = [], [], []
-    for index in range(repeats):
-        if setup is not None:
-            setup(index)
-        wall_start, cpu_start = time.perf_counter(), time.process_time()
-        action(index)
-        wall.append(time.perf_counter() - wall_start)
-        cpu.append(time.process_time() - cpu_start)
-        draw.append(playground.redraw_seconds)
-    return statistics.median(wall), statistics.median(cpu), statistics.median(draw)
-
-
-def change(control, values):
-    """An action that sets ``control`` to the next value that differs from its current one."""
-    def action(index):
-        value = values[index % len(values)]
-        if control.value == value:
-            value = values[(index + 1) % len(values)]
-        control.value = value
-    return action
-
-
-def report(label, result):
-    wall, cpu, draw = result
-    print(f"{label:<46} median wall {wall:.3f} s  cpu {cpu:.3f} s  (redraw {draw:.3f} s)")
+from timing import change, report, timed  # noqa: E402
 
 
 def main():
