@@ -38,9 +38,10 @@ export OPENBLAS_NUM_THREADS := 1
 export OMP_NUM_THREADS := 1
 
 test: $(STAMP)
-	MLP_PROGRESS=0 $(BIN)/python -m pytest $(NBVAL) tests notebooks
+	MLP_PROGRESS=0 $(BIN)/python -m pytest $(NBVAL) tests notebooks solutions
 
-# Re-execute the lessons and refresh their stored outputs (NOTEBOOKS=... for some of them).
+# Re-execute the lessons and the worked solutions and refresh their stored outputs
+# (NOTEBOOKS=... for some of them); exercises/ stays output-free (python -m mlp.grader build).
 notebooks: $(STAMP)
 	$(BIN)/python scripts/execute_notebooks.py $(NOTEBOOKS)
 

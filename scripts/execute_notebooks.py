@@ -1,6 +1,6 @@
 """Re-execute notebooks in place and store their outputs (what `make notebooks` runs).
 
-    python scripts/execute_notebooks.py                      # every lesson in notebooks/
+    python scripts/execute_notebooks.py                      # every lesson and every solution
     python scripts/execute_notebooks.py notebooks/03_*.ipynb # some of them
 
 Each notebook runs top to bottom in a fresh kernel of this Python, from its own folder,
@@ -71,7 +71,8 @@ def main(argv=None) -> int:
     os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")  # as `make test` runs them
     os.environ.setdefault("OMP_NUM_THREADS", "1")
     os.environ.pop("MPLBACKEND", None)  # the inline backend must stay in charge (see nbval notes)
-    paths = args.notebooks or sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
+    paths = args.notebooks or [path for folder in ("notebooks", "solutions")
+                               for path in sorted((ROOT / folder).glob("[0-9][0-9]_*.ipynb"))]
     failed, total = [], 0.0
     for path in paths:
         try:

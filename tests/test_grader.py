@@ -101,11 +101,29 @@ def test_committed_exercises_are_what_build_generates(tmp_path):
     assert sorted(p.name for p in tmp_path.iterdir()) == [p.name for p in EXERCISE_NOTEBOOKS]
 
 
-def test_solutions_are_stored_without_outputs():
+def test_build_check_passes_now_and_catches_a_stale_exercise(tmp_path):
+    assert main(["build", "--check"]) == 0
+    shutil.copytree(ROOT / "exercises", tmp_path / "exercises")
+    stale_path = tmp_path / "exercises" / "03_activation_functions.ipynb"
+    notebook = nbformat.read(stale_path, as_version=4)
+    notebook.cells[0].source += "\nedited by hand"
+    nbformat.write(notebook, stale_path)
+    (tmp_path / "exercises" / "99_extra.ipynb").write_text(stale_path.read_text())
+    assert main(["build", "--check", "--exercises", str(tmp_path / "exercises")]) == 1
+    from mlp.grader.build import stale
+    assert stale(ROOT / "solutions", tmp_path / "exercises") == [
+        "99_extra.ipynb: extra (no solution)", "03_activation_functions.ipynb: out of date"]
+
+
+def test_solutions_are_stored_from_a_clean_run_with_every_check_correct():
+    """Solutions keep their outputs (nbval compares them in `make test`); exercises never do."""
     for path in SOLUTIONS:
-        for cell in nbformat.read(path, as_version=4).cells:
-            if cell.cell_type == "code":
-                assert not cell.outputs and cell.execution_count is None, f"{path.name}: clear its outputs"
+        cells = [cell for cell in nbformat.read(path, as_version=4).cells if cell.cell_type == "code"]
+        assert [cell.execution_count for cell in cells] == list(range(1, len(cells) + 1)), \
+            f"{path.name}: run `make notebooks`"
+        verdicts = [output for cell in cells if cell.source.startswith("check(") for output in cell.outputs]
+        assert len(verdicts) == len(exercises_of(path.name[:2]))
+        assert all(": correct (" in output["data"]["text/plain"] for output in verdicts), path.name
 
 
 # --- verdicts and diagnoses ----------------------------------------------------------

@@ -1,6 +1,6 @@
 """python -m mlp.grader: build the exercise notebooks, or grade a class's submissions.
 
-    python -m mlp.grader build [--solutions solutions] [--exercises exercises]
+    python -m mlp.grader build [--solutions solutions] [--exercises exercises] [--check]
     python -m mlp.grader grade SUBMISSION.ipynb... [--csv grades.csv] [--feedback DIR]
                                [--jobs N] [--timeout SECONDS] [--lesson NN] [--format md|html]
 
@@ -22,7 +22,7 @@ from tqdm.auto import tqdm
 
 from . import feedback
 from .batch import CELL_TIMEOUT, grade_submission
-from .build import build
+from .build import build, stale
 from .catalog import LESSONS
 
 FIELDS = ["submission", "exercise", "score", "max_score", "status", "message"]
@@ -41,6 +41,8 @@ def parser() -> argparse.ArgumentParser:
     b = commands.add_parser("build", help="generate exercises/ from solutions/")
     b.add_argument("--solutions", type=Path, default=Path("solutions"))
     b.add_argument("--exercises", type=Path, default=Path("exercises"))
+    b.add_argument("--check", action="store_true",
+                   help="write nothing; exit 1 if exercises/ is not what build would generate")
     g = commands.add_parser("grade", help="grade submitted notebooks")
     g.add_argument("submissions", nargs="+", type=Path)
     g.add_argument("--csv", type=Path, help="write the grades here (default: standard output)")
@@ -73,6 +75,13 @@ def main(argv=None) -> int:
         if not args.solutions.is_dir():
             print(f"error: no solutions folder {args.solutions}", file=sys.stderr)
             return 2
+        if args.check:
+            problems = stale(args.solutions, args.exercises)
+            for problem in problems:
+                print(f"exercises/{problem}: run `python -m mlp.grader build`", file=sys.stderr)
+            if not problems:
+                print(f"{args.exercises} is up to date with {args.solutions}")
+            return 1 if problems else 0
         for path in build(args.solutions, args.exercises):
             print(f"wrote {path}")
         return 0

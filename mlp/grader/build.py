@@ -72,6 +72,21 @@ def solution_notebooks(solutions_dir: Path) -> list[Path]:
     return sorted(path for path in Path(solutions_dir).glob("*.ipynb") if re.match(r"\d\d_", path.name))
 
 
+def stale(solutions_dir: Path, exercises_dir: Path) -> list[str]:
+    """The exercise notebooks that differ from what ``build`` would write (or are missing or extra)."""
+    exercises_dir = Path(exercises_dir)
+    expected = {path.name: exercise_notebook(nbformat.read(path, as_version=4), path.name)
+                for path in solution_notebooks(solutions_dir)}
+    present = {path.name for path in exercises_dir.glob("*.ipynb") if re.match(r"\d\d_", path.name)}
+    problems = [f"{name}: extra (no solution)" for name in sorted(present - set(expected))]
+    for name, notebook in expected.items():
+        if name not in present:
+            problems.append(f"{name}: missing")
+        elif nbformat.read(exercises_dir / name, as_version=4) != notebook:
+            problems.append(f"{name}: out of date")
+    return problems
+
+
 def build(solutions_dir: Path, exercises_dir: Path) -> list[Path]:
     """Write exercises_dir/NN_name.ipynb for every solutions_dir/NN_name.ipynb; returns the paths written."""
     exercises_dir = Path(exercises_dir)
