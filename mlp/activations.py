@@ -73,13 +73,11 @@ def tanh_derivative(z):
     return 1.0 - t * t
 
 
-@_underflow_to_zero
 def relu(z):
-    """ReLU(z) = max(0, z)."""
+    """ReLU(z) = max(0, z). (Exact: it cannot underflow, so it needs no silencing.)"""
     return np.maximum(0.0, np.asarray(z, dtype=np.float64))
 
 
-@_underflow_to_zero
 def relu_derivative(z):
     """ReLU'(z) = 1 if z > 0 else 0. Convention: ReLU'(0) = 0."""
     return (np.asarray(z) > 0).astype(np.float64)
@@ -218,11 +216,10 @@ class Activation:
     def __call__(self, z):
         return self.function(z)
 
-    @_underflow_to_zero
     def backward(self, dA, z):
         if self.elementwise:
             return dA * self.derivative(z)  # (m, n): Hadamard product
-        return softmax_backward(dA, z)
+        return softmax_backward(dA, z)  # (m, C): a row-wise Jacobian-vector product
 
     def __repr__(self):
         return f"Activation({self.name!r})"

@@ -89,16 +89,17 @@ def dense_backward(dA, cache):
     return dense_backward_from_dZ(dZ, cache)
 
 
-def dense_backward_from_dZ(dZ, cache):
+def dense_backward_from_dZ(dZ, cache, need_dX=True):
     """The linear part of the backward pass, from dZ = dL/dZ of shape (m, n_out).
 
     Used directly when dZ is known in closed form, as for softmax with cross-entropy,
-    where dZ = (P - Y) / m.
+    where dZ = (P - Y) / m. ``need_dX=False`` skips dX (returned as None): the first
+    layer of a network passes nothing on, since nobody needs dL/dX of the data.
     """
     X, W, Z, activation = cache
     dW = X.T @ dZ  # (n_in, m) @ (m, n_out) -> (n_in, n_out)
     db = dZ.sum(axis=0)  # (m, n_out) -> (n_out,)
-    dX = dZ @ W.T  # (m, n_out) @ (n_out, n_in) -> (m, n_in)
+    dX = dZ @ W.T if need_dX else None  # (m, n_out) @ (n_out, n_in) -> (m, n_in)
     return dX, dW, db
 
 
@@ -130,6 +131,7 @@ class Dense:
         suffix = "" if number is None else str(number)
         x_name = "X" if number in (None, 1) else f"A{number - 1}"
         self.names = (x_name, f"W{suffix}", f"b{suffix}")
+        self.param_names = {"W": f"W{suffix}", "b": f"b{suffix}"}
 
     @property
     def W(self):
@@ -147,27 +149,38 @@ class Dense:
     def n_out(self) -> int:
         return self.params["W"].shape[1]
 
-    def forward(self, X):
-        """A = f(X @ W + b), shape (m, n_out); remembers what backward needs."""
-        A, self.cache = dense_forward(X, self.params["W"], self.params["b"], self.activation, self.names)
-        return A
+    def forward(self, X, activate=True):
+        """A = f(X @ W + b), shape (m, n_out); remembers what backward needs.
 
-    def backward(self, dA):
-        """From dA (m, n_out) fill ``grads`` and return dX (m, n_in)."""
-        return self._store(dense_backward(dA, self._cache()))
+        ``activate=False`` returns Z = X @ W + b instead: a network whose loss takes the
+        output layer's Z directly (cross-entropy "with logits") never needs f(Z) there.
+        """
+        W, b = self.params["W"], self.params["b"]
+        if not (isinstance(X, np.ndarray) and X.dtype == np.float64 and X.ndim == 2 and X.shape[1] == W.shape[0]):
+            # Anything but a float matrix of the right width gets the checks and their messages.
+            X = check_matrix(X, self.names[0], finite=False)
+            _check_shapes(X, W, b, *self.names)
+        Z = X @ W + b  # (m, n_in) @ (n_in, n_out) + (n_out,) -> (m, n_out)
+        self.cache = (X, W, Z, self.activation)
+        return self.activation(Z) if activate else Z
 
-    def backward_from_dZ(self, dZ):
-        """From dZ (m, n_out) fill ``grads`` and return dX (m, n_in)."""
-        return self._store(dense_backward_from_dZ(dZ, self._cache()))
+    def backward(self, dA, need_dX=True):
+        """From dA (m, n_out) fill ``grads`` and return dX (m, n_in) (None when not ``need_dX``)."""
+        X, W, Z, activation = self._cache()
+        dA = np.asarray(dA, dtype=np.float64)
+        if dA.shape != Z.shape:
+            dense_backward(dA, self.cache)  # raises the message naming both shapes
+        return self.backward_from_dZ(activation.backward(dA, Z), need_dX)  # dZ = dA * f'(Z)
+
+    def backward_from_dZ(self, dZ, need_dX=True):
+        """From dZ (m, n_out) fill ``grads`` and return dX (m, n_in) (None when not ``need_dX``)."""
+        dX, self.grads["W"], self.grads["b"] = dense_backward_from_dZ(dZ, self._cache(), need_dX)
+        return dX
 
     def _cache(self):
         if self.cache is None:
             raise RuntimeError("backward() needs a forward() first: the layer has no cached input")
         return self.cache
-
-    def _store(self, gradients):
-        dX, self.grads["W"], self.grads["b"] = gradients
-        return dX
 
     def __repr__(self):
         return f"Dense({self.n_in} -> {self.n_out}, {self.activation.name})"

@@ -71,17 +71,30 @@ def binary_cross_entropy_with_logits(Z, Y):
     -[y ln sigma(z) + (1 - y) ln(1 - sigma(z))] = max(z, 0) - z y + ln(1 + e^(-|z|)).
     """
     Z = _as_matrix(Z)
-    Y = _targets_like(Y, Z)
-    with np.errstate(under="ignore"):
-        per_entry = np.maximum(Z, 0.0) - Z * Y + np.log1p(np.exp(-np.abs(Z)))
-    return float(np.sum(per_entry) / Z.shape[0])
+    return sigmoid_cross_entropy(Z, _targets_like(Y, Z))[0]
 
 
 def binary_cross_entropy_with_logits_gradient(Z, Y):
     """dL/dz = (1/m) (sigma(z) - y): the sigmoid's derivative cancels the loss's 1/(p(1-p))."""
     Z = _as_matrix(Z)
-    Y = _targets_like(Y, Z)
-    return (sigmoid(Z) - Y) / Z.shape[0]
+    return sigmoid_cross_entropy(Z, _targets_like(Y, Z))[1]
+
+
+def sigmoid_cross_entropy(Z, Y):
+    """Binary cross-entropy of P = sigma(Z) and its gradient dL/dZ, in one pass: (L, dZ).
+
+    The two functions above in one (like cs231n's ``softmax_loss``), as the training loop
+    calls it. Z and Y are float arrays of shape (m, 1), not checked again. With
+    softplus(z) = ln(1 + e^z) = -ln(1 - sigma(z)), computed by ``np.logaddexp(0, z)`` without overflow:
+        L  = (1/m) sum_i [softplus(z_i) - z_i y_i]
+        dZ = (1/m) (sigma(z) - y),  sigma(z) = e^(z - softplus(z))   (m, 1); z - softplus(z) <= 0
+    """
+    m = Z.shape[0]
+    with np.errstate(under="ignore"):  # softplus(-1000) and sigma(-1000) round to 0, correctly
+        softplus = np.logaddexp(0.0, Z)  # (m, 1)
+        P = np.exp(Z - softplus)  # sigma(z), in [0, 1]
+    loss = np.sum(softplus - Z * Y) / m
+    return float(loss), (P - Y) / m
 
 
 # --- categorical cross-entropy -------------------------------------------------------
@@ -111,18 +124,30 @@ def softmax_cross_entropy_with_logits(Z, Y):
     -ln softmax(z)_k = ln sum_j e^(z_j) - z_k, with the row maximum shifted out.
     """
     Z = _as_matrix(Z)
-    Y = _targets_like(Y, Z)
-    shifted = Z - Z.max(axis=1, keepdims=True)  # (m, C)
-    with np.errstate(under="ignore"):
-        log_sum_exp = np.log(np.exp(shifted).sum(axis=1, keepdims=True))  # (m, 1)
-    return float(np.sum(Y * (log_sum_exp - shifted)) / Z.shape[0])
+    return softmax_cross_entropy(Z, _targets_like(Y, Z))[0]
 
 
 def softmax_cross_entropy_with_logits_gradient(Z, Y):
     """dL/dZ = (1/m) (P - Y) with P = softmax(Z): the fused softmax + cross-entropy gradient."""
     Z = _as_matrix(Z)
-    Y = _targets_like(Y, Z)
-    return (softmax(Z) - Y) / Z.shape[0]
+    return softmax_cross_entropy(Z, _targets_like(Y, Z))[1]
+
+
+def softmax_cross_entropy(Z, Y):
+    """Categorical cross-entropy of P = softmax(Z) and its gradient dL/dZ, in one pass: (L, dZ).
+
+    The two functions above in one (cs231n's ``softmax_loss``), as the training loop calls it:
+    both share e^(z - max). Z and one-hot Y are float arrays of shape (m, C), not checked again.
+        L  = (1/m) sum_i [ln sum_j e^(z_ij) - sum_k y_ik z_ik]
+        dZ = (1/m) (softmax(Z) - Y)                                     (m, C)
+    """
+    m = Z.shape[0]
+    shifted = Z - Z.max(axis=1, keepdims=True)  # (m, C), each row's max is 0: exp never overflows
+    with np.errstate(under="ignore"):
+        e = np.exp(shifted)  # (m, C), in (0, 1]
+    total = e.sum(axis=1, keepdims=True)  # (m, 1), >= 1
+    loss = np.sum(Y * (np.log(total) - shifted)) / m
+    return float(loss), (e / total - Y) / m
 
 
 # --- mean squared error --------------------------------------------------------------
@@ -151,7 +176,8 @@ class Loss:
 
     ``with_logits`` / ``with_logits_gradient`` compute the same loss from the output
     layer's pre-activation z when the output activation is ``fused_activation``
-    (sigmoid for binary, softmax for categorical cross-entropy).
+    (sigmoid for binary, softmax for categorical cross-entropy); ``from_logits`` gives both
+    at once, (L, dL/dZ), for the training loop.
     """
 
     name: str
@@ -160,6 +186,7 @@ class Loss:
     fused_activation: str | None = None
     with_logits: Callable | None = None
     with_logits_gradient: Callable | None = None
+    from_logits: Callable | None = None
 
     def __call__(self, predictions, Y):
         return self.function(predictions, Y)
@@ -172,9 +199,11 @@ LOSSES = {
     loss.name: loss
     for loss in [
         Loss("binary_cross_entropy", binary_cross_entropy, binary_cross_entropy_gradient,
-             "sigmoid", binary_cross_entropy_with_logits, binary_cross_entropy_with_logits_gradient),
+             "sigmoid", binary_cross_entropy_with_logits, binary_cross_entropy_with_logits_gradient,
+             sigmoid_cross_entropy),
         Loss("categorical_cross_entropy", categorical_cross_entropy, categorical_cross_entropy_gradient,
-             "softmax", softmax_cross_entropy_with_logits, softmax_cross_entropy_with_logits_gradient),
+             "softmax", softmax_cross_entropy_with_logits, softmax_cross_entropy_with_logits_gradient,
+             softmax_cross_entropy),
         Loss("mean_squared_error", mean_squared_error, mean_squared_error_gradient),
     ]
 }

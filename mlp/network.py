@@ -112,9 +112,9 @@ class MLP:
 
     def params_and_grads(self):
         """Yield (name, parameter, gradient) for every parameter, e.g. ("W1", W1, dW1)."""
-        for number, layer in enumerate(self.layers, start=1):
-            for name in layer.params:
-                yield f"{name}{number}", layer.params[name], layer.grads[name]
+        for layer in self.layers:
+            for key, name in layer.param_names.items():  # key "W", name "W1"
+                yield name, layer.params[key], layer.grads[key]
 
     @property
     def n_params(self) -> int:
@@ -159,11 +159,12 @@ class MLP:
         """
         return self._forward(self._check_X(X))
 
-    def _forward(self, X):
+    def _forward(self, X, activate_output=True):
+        """Every layer in turn; ``activate_output=False`` stops at Z of the output layer."""
         A = X
-        for layer in self.layers:
+        for layer in self.layers[:-1]:
             A = layer.forward(A)  # (m, n_out of this layer)
-        return A
+        return self.layers[-1].forward(A, activate_output)  # (m, n_outputs)
 
     def _loss_of_output(self, Y, l2):
         """The loss of the last forward pass against Y, from the output layer's cache."""
@@ -173,9 +174,13 @@ class MLP:
             value = self.loss.with_logits(Z, Y)  # exact even where A rounds to 0 or 1
         else:
             value = self.loss.function(self._output(), Y)
-        if l2:
-            value += 0.5 * l2 * sum(float(np.sum(layer.W * layer.W)) for layer in self.layers)
-        return value
+        return value + self._l2_penalty(l2)
+
+    def _l2_penalty(self, l2):
+        """(lambda / 2) * sum of every squared weight (not the biases); 0 when l2 = 0."""
+        if not l2:
+            return 0.0
+        return 0.5 * l2 * sum(float(np.sum(layer.W * layer.W)) for layer in self.layers)
 
     def _output(self):
         X, W, Z, activation = self.layers[-1].cache
@@ -202,26 +207,58 @@ class MLP:
         return self._backward(self.targets(y, m), l2)
 
     def _backward(self, Y, l2=0.0):
+        """The backward pass of the last forward pass against Y (m, n_outputs): fills ``grads``."""
         output_layer = self.layers[-1]
-        m = Y.shape[0]
+        Z = output_layer.cache[2]  # (m, n_outputs)
         if self.fused:
-            A = self._output()  # (m, n_outputs): probabilities
-            dA = output_layer.backward_from_dZ((A - Y) / m)  # fused: dZ = (A - Y) / m
+            dZ = self.loss.from_logits(Z, Y)[1]  # (A - Y) / m
         else:
-            dA = output_layer.backward(self.loss.gradient(self._output(), Y))
-        for layer in reversed(self.layers[:-1]):
-            dA = layer.backward(dA)  # dA of the layer below, (m, n_in)
+            dZ = output_layer.activation.backward(self.loss.gradient(self._output(), Y), Z)
+        self._backward_from_output_dZ(dZ, l2)
+        return self.grads
+
+    def _backward_from_output_dZ(self, dZ, l2):
+        """The chain rule from dZ of the output layer down to W1: every dW and db."""
+        dA = self.layers[-1].backward_from_dZ(dZ, need_dX=len(self.layers) > 1)
+        for number in range(len(self.layers) - 1, 0, -1):  # the hidden layers, top down
+            dA = self.layers[number - 1].backward(dA, need_dX=number > 1)  # dX of layer 1 is not needed
         if l2:
             for layer in self.layers:
-                layer.grads["W"] = layer.grads["W"] + l2 * layer.W
-        return self.grads
+                layer.grads["W"] = layer.grads["W"] + l2 * layer.W  # the penalty's gradient, lambda * W
+
+    def _forward_backward(self, X, Y, l2=0.0):
+        """One training step's two passes on a batch (X, Y already checked).
+
+        Fills ``grads`` and returns (the data loss of the current weights, without the L2 penalty;
+        Z of the output layer, (m, n_outputs)). With a fused loss the output layer stops at Z:
+        the loss and dZ = (A - Y) / m both come from Z in one call.
+        """
+        if self.fused:
+            Z = self._forward(X, activate_output=False)
+            loss, dZ = self.loss.from_logits(Z, Y)
+        else:
+            A = self._forward(X)
+            Z = self.layers[-1].cache[2]
+            loss = self.loss.function(A, Y)
+            dZ = self.layers[-1].activation.backward(self.loss.gradient(A, Y), Z)
+        self._backward_from_output_dZ(dZ, l2)
+        return loss, Z
 
     def loss_and_gradients(self, X, y, l2: float = 0.0):
         """One forward and one backward pass: (loss, grads)."""
         X = self._check_X(X)
         Y = self.targets(y, len(X))
-        self._forward(X)
-        return self._loss_of_output(Y, l2), self._backward(Y, l2)
+        loss, _ = self._forward_backward(X, Y, l2)
+        return loss + self._l2_penalty(l2), self.grads
+
+    def classes_from_output_Z(self, Z) -> np.ndarray:
+        """Predicted classes (m,) from Z of the output layer: z >= 0 (P >= 0.5) for one sigmoid unit,
+        the largest score (the most probable class) for softmax. Both activations keep the order of z,
+        so deciding on Z is the same as deciding on P, without rounding P first."""
+        if self.output_activation.name == "softmax":
+            return Z.argmax(axis=1)
+        classes = (Z >= 0).astype(np.int64)
+        return classes[:, 0] if self.n_outputs == 1 else classes
 
     # --- predictions -----------------------------------------------------------------
 
@@ -232,13 +269,9 @@ class MLP:
     def predict(self, X) -> np.ndarray:
         """Predicted classes (m,): P >= 0.5 for one sigmoid unit, the most probable class for
         softmax; the raw output (m, n_outputs) for regression."""
+        if self.output_activation.name in ("sigmoid", "softmax"):
+            return self.classes_from_output_Z(self._forward(self._check_X(X), activate_output=False))
         output = self.forward(X)
-        name = self.output_activation.name
-        if name == "softmax":
-            return output.argmax(axis=1)
-        if name == "sigmoid":
-            classes = (output >= 0.5).astype(np.int64)
-            return classes[:, 0] if self.n_outputs == 1 else classes
         return output[:, 0] if self.n_outputs == 1 else output
 
     def accuracy(self, X, y) -> float:

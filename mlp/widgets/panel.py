@@ -14,9 +14,16 @@ from __future__ import annotations
 
 import io
 import time
+from collections import OrderedDict
 
 import ipywidgets as widgets
+import numpy as np
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.colors import to_rgba
 from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
+from matplotlib.patches import Patch
+from PIL import Image
 
 
 def render_png(figure: Figure, dpi: int = 80) -> bytes:
@@ -24,6 +31,134 @@ def render_png(figure: Figure, dpi: int = 80) -> bytes:
     buffer = io.BytesIO()
     figure.savefig(buffer, format="png", dpi=dpi)
     return buffer.getvalue()
+
+
+def encode_png(pixels) -> bytes:
+    """RGBA (or RGB) pixels, an array or a canvas's ``buffer_rgba()``, as PNG bytes.
+
+    Compression level 1: the PNG only travels to the browser, and level 1 encodes about twice
+    as fast as the default for a file a few per cent larger.
+    """
+    buffer = io.BytesIO()
+    Image.fromarray(np.asarray(pixels)).save(buffer, format="png", compress_level=1)
+    return buffer.getvalue()
+
+
+def draw_png(figure: Figure) -> bytes:
+    """Draw ``figure`` (which has an Agg canvas, at its own dpi) and return its pixels as PNG bytes.
+
+    The quick path for a figure that is redrawn often: one draw, no savefig machinery.
+    """
+    canvas = figure.canvas if isinstance(figure.canvas, FigureCanvasAgg) else FigureCanvasAgg(figure)
+    canvas.draw()
+    return encode_png(canvas.buffer_rgba())
+
+
+def _look(handle):
+    """What a legend entry looks like, as a hashable key (None when unknown: then it is never cached)."""
+    if isinstance(handle, Line2D):
+        return ("line", handle.get_label(), to_rgba(handle.get_color()), handle.get_alpha(), handle.get_linestyle(),
+                handle.get_linewidth(), str(handle.get_marker()), handle.get_markersize(),
+                str(handle.get_markerfacecolor()), str(handle.get_markeredgecolor()), handle.get_markeredgewidth())
+    if isinstance(handle, Patch):
+        return ("patch", handle.get_label(), tuple(handle.get_facecolor()), tuple(handle.get_edgecolor()),
+                handle.get_linewidth(), handle.get_linestyle(), handle.get_hatch(), handle.get_fill(),
+                handle.get_alpha())
+    return None
+
+
+class LegendStamps:
+    """Legends drawn once and afterwards pasted as pixels.
+
+    A legend costs about as much to draw as all the curves under it: its text is laid out and
+    rasterised at every draw. Its pixels depend only on its entries, its options and the axes'
+    place, so each distinct legend is drawn once, alone, on a transparent figure of the same size
+    and dpi with an axes at the same place, and then pasted (alpha-blended, by a ``FigureImage``
+    above the axes) at exactly the pixels where it would have been drawn. ``loc="best"``, which
+    depends on the data, is resolved first on the real axes and then drawn as that place.
+
+    Snapshots draw real legends (``legend_or_stamp`` with ``stamps=None``): they are vectors.
+    """
+
+    def __init__(self, figsize, dpi, capacity: int = 64):
+        self.figsize, self.dpi, self.capacity = tuple(figsize), dpi, capacity
+        self._figure = Figure(figsize=self.figsize, dpi=dpi, facecolor="none")
+        self._canvas = FigureCanvasAgg(self._figure)
+        self._axes: dict = {}  # axes position -> the transparent figure's axes at that place
+        self._cache: OrderedDict = OrderedDict()
+        self.drawn = 0  # how many legends were drawn (the others were pasted from the cache)
+
+    def slot(self, figure: Figure, zorder: float = 5.0):
+        """A place on ``figure`` for one legend at a time (hidden until ``paste``)."""
+        image = figure.figimage(np.zeros((1, 1, 4)), xo=0, yo=0, origin="upper", zorder=zorder)
+        image.set_visible(False)
+        return image
+
+    def paste(self, slot, ax, handles, **options) -> None:
+        """Show ``ax.legend(handles=handles, **options)`` in ``slot`` (nothing when ``handles`` is empty)."""
+        if not handles:
+            slot.set_visible(False)
+            return
+        if options.get("loc", "best") == "best":
+            options = {**options, "loc": self._best_place(ax, handles, options)}
+        looks = tuple(_look(handle) for handle in handles)
+        key = (tuple(np.round(ax.get_position().bounds, 6)), looks, repr(sorted(options.items())))
+        stamp = self._cache.get(key)
+        if stamp is None:
+            stamp = self._draw(ax, handles, options)
+            if None not in looks:
+                self._cache[key] = stamp
+                if len(self._cache) > self.capacity:
+                    self._cache.popitem(last=False)  # the oldest
+        else:
+            self._cache.move_to_end(key)
+        pixels, xo, yo = stamp
+        if slot.get_array() is not pixels:
+            slot.set_data(pixels)
+        slot.ox, slot.oy = xo, yo
+        slot.set_visible(True)
+
+    def _best_place(self, ax, handles, options):
+        """The lower-left corner (axes fraction) matplotlib's loc="best" picks for this legend on ``ax``."""
+        legend = ax.legend(handles=handles, **options)
+        try:
+            box = legend.get_window_extent()
+            corner = ax.transAxes.inverted().transform((box.x0, box.y0))
+        finally:
+            legend.remove()
+        return (float(corner[0]), float(corner[1]))
+
+    def _draw(self, ax, handles, options):
+        position = tuple(ax.get_position().bounds)
+        for other in self._axes.values():
+            other.set_visible(False)
+        target = self._axes.get(position)
+        if target is None:
+            target = self._axes[position] = self._figure.add_axes(position)
+            target.set_axis_off()
+        target.set_visible(True)
+        if target.get_legend() is not None:
+            target.get_legend().remove()
+        target.legend(handles=handles, **options)
+        self._canvas.draw()
+        self.drawn += 1
+        pixels = np.asarray(self._canvas.buffer_rgba())
+        alpha = pixels[..., 3]
+        rows, columns = np.flatnonzero(alpha.any(axis=1)), np.flatnonzero(alpha.any(axis=0))
+        if not rows.size:
+            return np.zeros((1, 1, 4), dtype=np.uint8), 0, 0
+        top, bottom, left, right = rows[0], rows[-1] + 1, columns[0], columns[-1] + 1
+        # FigureImage offsets count pixels from the bottom-left corner
+        return pixels[top:bottom, left:right].copy(), int(left), int(pixels.shape[0] - bottom)
+
+
+def legend_or_stamp(stamps, slot, ax, handles, **options) -> None:
+    """A real legend on ``ax`` (``stamps`` None: snapshots) or its pasted pixels in ``slot``."""
+    if stamps is None:
+        if handles:
+            ax.legend(handles=handles, **options)
+    else:
+        stamps.paste(slot, ax, handles, **options)
 
 
 class Panel:
@@ -75,4 +210,4 @@ class Panel:
         return self.container._repr_mimebundle_(**kwargs)
 
 
-__all__ = ["Panel", "render_png"]
+__all__ = ["Panel", "LegendStamps", "draw_png", "encode_png", "legend_or_stamp", "render_png"]

@@ -1,0 +1,247 @@
+"""The systems compared: mlp, scikit-learn, PyTorch (when installed) and the matrix-multiply floor.
+
+Each system follows the same protocol, so the runner can time them side by side:
+
+    system.prepare(workload)   untimed: build the network with the workload's initial weights
+    system.train()             timed: every epoch of plain SGD, as the workload specifies
+    system.accuracy()          test accuracy of the trained network (None for the floor)
+    system.weights()           the trained parameters as {"W1": (n_in, n_out), "b1": ...}
+
+All of them start from the same weights (``Workload.initial_weights``) and take the same
+steps; only the order in which mini-batches are shuffled differs between libraries, so with a
+full batch the trained weights agree to rounding (tests/test_benchmarks.py checks this).
+"""
+
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+from sklearn.exceptions import ConvergenceWarning
+from sklearn.neural_network import MLPClassifier
+from threadpoolctl import threadpool_info
+
+from mlp import MLP
+
+try:  # PyTorch is an optional extra (pip install torch==2.13.0); skipped with a note otherwise
+    import torch
+except ImportError:  # pragma: no cover - depends on the machine
+    torch = None
+
+
+def blas_threads() -> int:
+    """How many threads numpy's BLAS uses (1 under `make test` / `make bench`)."""
+    for pool in threadpool_info():
+        if pool.get("user_api") == "blas":
+            return int(pool["num_threads"])
+    return 1
+
+
+def _layer_count(weights) -> int:
+    return len(weights) // 2
+
+
+class MlpSystem:
+    """This course's package: ``MLP.fit`` as a learner calls it, without the progress bar.
+
+    train_metrics "batch_mean" records the mean of the batch losses, as scikit-learn's fit
+    does (its ``loss_curve_``): the same work. "end_of_epoch" (mlp's default) also measures the
+    whole training set after every epoch, one more forward pass per epoch.
+    """
+
+    def __init__(self, train_metrics="batch_mean"):
+        self.train_metrics = train_metrics
+        self.name = "mlp" if train_metrics == "batch_mean" else "mlp, end-of-epoch metrics"
+
+    def unavailable(self):
+        return None
+
+    def prepare(self, workload):
+        self.workload = workload
+        self.model = MLP(list(workload.layer_sizes), "relu", workload.output_activation, seed=workload.seed)
+        self.model.set_weights(workload.initial_weights())
+
+    def train(self):
+        w = self.workload
+        self.history = self.model.fit(w.X_train, w.y_train, epochs=w.epochs, learning_rate=w.learning_rate,
+                                      batch_size=w.batch_size, seed=w.seed, progress=False,
+                                      train_metrics=self.train_metrics)
+
+    def accuracy(self):
+        return self.model.accuracy(self.workload.X_test, self.workload.y_test)
+
+    def weights(self):
+        return self.model.get_weights()
+
+
+class SklearnSystem:
+    """scikit-learn's MLPClassifier with solver="sgd", momentum 0, alpha 0, a constant learning rate.
+
+    Its initial weights are set by a warm start: one untimed epoch creates the fitted
+    attributes, then coefs_ and intercepts_ are overwritten with the workload's weights and
+    ``fit`` runs every epoch again (warm_start=True keeps them, a new SGD optimiser is made).
+    """
+
+    name = "scikit-learn"
+
+    def unavailable(self):
+        return None
+
+    def prepare(self, workload):
+        self.workload = workload
+        w = workload
+        m = len(w.X_train)
+        self.model = MLPClassifier(
+            hidden_layer_sizes=tuple(w.layer_sizes[1:-1]), activation="relu", solver="sgd", alpha=0.0,
+            batch_size=m if w.batch_size is None else min(w.batch_size, m), learning_rate="constant",
+            learning_rate_init=w.learning_rate, momentum=0.0, nesterovs_momentum=False, max_iter=1,
+            shuffle=True, random_state=w.seed, tol=0.0, n_iter_no_change=10**9,
+            early_stopping=False, warm_start=True)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", ConvergenceWarning)
+            self.model.fit(w.X_train, w.y_train)  # creates coefs_, the label binariser, ...
+        initial = w.initial_weights()
+        for index in range(_layer_count(initial)):
+            self.model.coefs_[index] = initial[f"W{index + 1}"].copy()
+            self.model.intercepts_[index] = initial[f"b{index + 1}"].copy()
+        self.model.set_params(max_iter=w.epochs)
+
+    def train(self):
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", ConvergenceWarning)  # it ran max_iter epochs, as asked
+            self.model.fit(self.workload.X_train, self.workload.y_train)
+
+    def accuracy(self):
+        return float(self.model.score(self.workload.X_test, self.workload.y_test))
+
+    def weights(self):
+        weights = {}
+        for index, (W, b) in enumerate(zip(self.model.coefs_, self.model.intercepts_), start=1):
+            weights[f"W{index}"], weights[f"b{index}"] = W.copy(), b.copy()
+        return weights
+
+
+class TorchSystem:
+    """PyTorch on the CPU: nn.Linear/ReLU, torch.optim.SGD, the loss on logits, the usual loop.
+
+    Mini-batches are cut from a torch.randperm each epoch (no DataLoader, which would only add
+    overhead). Threads: the same number as numpy's BLAS.
+    """
+
+    def __init__(self, dtype="float64"):
+        self.dtype_name = dtype
+        self.name = "PyTorch" if dtype == "float32" else f"PyTorch {dtype}"
+
+    def unavailable(self):
+        if torch is None:
+            return "PyTorch is not installed (pip install torch==2.13.0, or make bench installs it)"
+        return None
+
+    def prepare(self, workload):
+        self.workload = w = workload
+        torch.set_num_threads(blas_threads())
+        dtype = getattr(torch, self.dtype_name)
+        self.generator = torch.Generator().manual_seed(w.seed)
+        self.X = torch.as_tensor(w.X_train, dtype=dtype)
+        self.X_test = torch.as_tensor(w.X_test, dtype=dtype)
+        if w.output_activation == "sigmoid":
+            self.Y = torch.as_tensor(w.y_train, dtype=dtype)[:, None]
+            self.loss = torch.nn.BCEWithLogitsLoss()
+        else:
+            self.Y = torch.as_tensor(w.y_train, dtype=torch.int64)
+            self.loss = torch.nn.CrossEntropyLoss()
+        initial = w.initial_weights()
+        layers = []
+        for index in range(_layer_count(initial)):
+            W, b = initial[f"W{index + 1}"], initial[f"b{index + 1}"]
+            linear = torch.nn.Linear(*W.shape, dtype=dtype)
+            with torch.no_grad():
+                linear.weight.copy_(torch.as_tensor(W.T))  # PyTorch stores W as (n_out, n_in)
+                linear.bias.copy_(torch.as_tensor(b))
+            layers += [linear, torch.nn.ReLU()]
+        self.model = torch.nn.Sequential(*layers[:-1])  # no ReLU after the output layer
+        self.optimizer = torch.optim.SGD(self.model.parameters(), lr=w.learning_rate, momentum=0.0)
+
+    def train(self):
+        w, m = self.workload, len(self.X)
+        for _ in range(w.epochs):
+            if w.batch_size is None or w.batch_size >= m:
+                batches = [(self.X, self.Y)]
+            else:
+                order = torch.randperm(m, generator=self.generator)
+                batches = ((self.X[rows], self.Y[rows]) for rows in order.split(w.batch_size))
+            for X_batch, Y_batch in batches:
+                self.optimizer.zero_grad(set_to_none=True)
+                self.loss(self.model(X_batch), Y_batch).backward()
+                self.optimizer.step()
+
+    def accuracy(self):
+        with torch.no_grad():
+            scores = self.model(self.X_test)
+        if self.workload.output_activation == "sigmoid":
+            predicted = (scores[:, 0] >= 0).numpy().astype(np.int64)
+        else:
+            predicted = scores.argmax(dim=1).numpy()
+        return float(np.mean(predicted == self.workload.y_test))
+
+    def weights(self):
+        linears = [layer for layer in self.model if isinstance(layer, torch.nn.Linear)]
+        weights = {}
+        for index, linear in enumerate(linears, start=1):
+            weights[f"W{index}"] = linear.weight.detach().numpy().T.astype(np.float64)
+            weights[f"b{index}"] = linear.bias.detach().numpy().astype(np.float64)
+        return weights
+
+
+class GemmFloor:
+    """The matrix multiplications one training run needs, and nothing else (numpy, float64).
+
+    Per step, for a batch of B rows and each layer l with W_l (n_{l-1}, n_l):
+        forward   A_{l-1} @ W_l          (B, n_{l-1}) @ (n_{l-1}, n_l)
+        backward  A_{l-1}.T @ dZ_l        the weight gradient
+                  dZ_l @ W_l.T            the gradient passed down (not for the first layer:
+                                          nobody needs dL/dX)
+    No activation, loss, bias, update or data shuffling: any system's time is above this floor.
+    """
+
+    name = "GEMM floor"
+
+    def unavailable(self):
+        return None
+
+    def prepare(self, workload):
+        self.workload = workload
+        rng = np.random.default_rng(0)
+        sizes = workload.layer_sizes
+        self.W = [rng.standard_normal((n_in, n_out)) for n_in, n_out in zip(sizes[:-1], sizes[1:])]
+        self.batches = workload.batch_sizes
+        self.arrays = {}
+        for B in set(self.batches):  # activations and dZ of every layer, for each batch size used
+            self.arrays[B] = ([rng.standard_normal((B, n)) for n in sizes[:-1]],
+                              [rng.standard_normal((B, n)) for n in sizes[1:]])
+        self.multiplications = 0
+
+    def train(self):
+        count = 0
+        for _ in range(self.workload.epochs):
+            for B in self.batches:
+                A, dZ = self.arrays[B]
+                for l, W in enumerate(self.W):
+                    A[l] @ W  # forward
+                for l in reversed(range(len(self.W))):
+                    A[l].T @ dZ[l]  # dW
+                    if l > 0:
+                        dZ[l] @ self.W[l].T  # dA of the layer below
+                count += 3 * len(self.W) - 1
+        self.multiplications = count
+
+    def accuracy(self):
+        return None
+
+    def weights(self):
+        return None
+
+
+def all_systems() -> list:
+    """Every system, in the order of the table. Unavailable ones say why in ``unavailable()``."""
+    return [MlpSystem(), MlpSystem("end_of_epoch"), SklearnSystem(), TorchSystem("float64"), TorchSystem("float32"), GemmFloor()]
