@@ -3,6 +3,7 @@
 Outside a front end, setting a control's ``.value`` runs its callback at once (dummy comm).
 """
 
+import io
 import math
 import warnings
 
@@ -13,8 +14,11 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
+from matplotlib.backends.backend_agg import FigureCanvasAgg  # noqa: E402
+from PIL import Image  # noqa: E402
 
 import mlp  # noqa: E402
+from mlp.widgets import learning_rate  # noqa: E402
 from mlp.training import History  # noqa: E402
 from mlp.widgets.learning_rate import (  # noqa: E402
     BOUNCE_FACTOR,
@@ -44,7 +48,8 @@ def regression_data():
 
 
 def lines_by_gid(figure):
-    return {line.get_gid(): line for ax in figure.axes for line in ax.lines if line.get_gid()}
+    """The lines drawn, by name (the widget keeps its lines and hides those it does not need)."""
+    return {line.get_gid(): line for ax in figure.axes for line in ax.lines if line.get_gid() and line.get_visible()}
 
 
 # --- handles the browser tests rely on ------------------------------------------------
@@ -213,6 +218,19 @@ def test_sweep_on_the_moons_trains_each_rate_from_the_same_weights():
     assert explorer.sweep_runs is not runs and len(explorer.sweep_runs[0].history.epoch) == 100
 
 
+def widget_pixels(explorer):
+    return np.asarray(Image.open(io.BytesIO(bytes(explorer.image.value))).convert("RGBA")).astype(int)
+
+
+def direct_pixels(explorer):
+    """The snapshot's drawing (every artist a vector, real legends) at the widget's size and dpi."""
+    figure = matplotlib.figure.Figure(figsize=explorer.figsize, dpi=explorer.dpi)
+    canvas = FigureCanvasAgg(figure)
+    explorer.draw(figure)
+    canvas.draw()
+    return np.asarray(canvas.buffer_rgba()).astype(int)
+
+
 def test_the_sweep_picture_matches_its_snapshot():
     explorer = LearningRateExplorer(mode="sweep")
     snapshot = explorer.snapshot()
@@ -220,8 +238,91 @@ def test_the_sweep_picture_matches_its_snapshot():
     for index, run in enumerate(explorer.sweep_runs):
         line = lines_by_gid(snapshot)[f"sweep{index}-train"]
         np.testing.assert_array_equal(line.get_ydata(), run.history.train_loss)
-    # the widget pastes the small multiples as pixels: one image, the final-loss axes drawn live
-    assert len(explorer.figure.images) == 1 and len(explorer.figure.axes) == 1
+    # the widget pastes the small multiples as pixels: the final-loss axes are the only live ones
+    assert len(explorer.figure.axes) == 1
+
+
+@pytest.mark.parametrize("mode", ["single run", "sweep"])
+def test_the_widget_shows_what_the_snapshot_draws(mode):
+    """Pasted legends and small multiples, reused artists: the same pixels as drawing it all afresh
+    (legends are alpha-blended once more: a level or two of rounding)."""
+    explorer = LearningRateExplorer()
+    for rate in (0.01, 3.0, 1.0):
+        explorer.lr_slider.value = rate
+    explorer.mode_toggle.value = mode
+    explorer.lr_slider.value = 0.3
+    widget, direct = widget_pixels(explorer), direct_pixels(explorer)
+    assert widget.shape == direct.shape == (344, 880, 4)
+    assert np.abs(widget - direct).max() <= 3
+
+
+def test_a_slider_change_updates_the_same_artists():
+    explorer = LearningRateExplorer(learning_rate=0.01)
+    axes = list(explorer.figure.axes)
+    line = lines_by_gid(explorer.figure)["current-train"]
+    before = line.get_ydata().copy()
+    explorer.lr_slider.value = 1.0
+    assert list(explorer.figure.axes) == axes  # no figure.clear(): the axes, their ticks and lines stay
+    assert lines_by_gid(explorer.figure)["current-train"] is line
+    assert not np.array_equal(line.get_ydata(), before)
+    np.testing.assert_array_equal(line.get_ydata(), explorer.current.history.train_loss)
+    drawn = explorer._stamps.drawn
+    explorer.lr_slider.value = 0.01  # the same legends as before: pasted, not drawn again
+    explorer.lr_slider.value = 1.0
+    assert explorer._stamps.drawn == drawn
+    # a new layout (the sweep) builds new axes, and going back builds the single-run ones again
+    explorer.mode_toggle.value = "sweep"
+    assert explorer.figure.axes[0] not in axes
+    sweep_axes = explorer.figure.axes[0]
+    explorer.lr_slider.value = 0.3
+    assert explorer.figure.axes == [sweep_axes]
+
+
+def test_a_long_sweep_is_announced_in_the_readout_before_it_starts(monkeypatch):
+    explorer = LearningRateExplorer(epochs=60)
+    events = []
+    explorer.readout.observe(lambda change: events.append(("readout", change["new"])), names="value")
+    explorer.image.observe(lambda change: events.append(("image", None)), names="value")
+    explorer.mode_toggle.value = "sweep"  # quick: no announcement
+    assert [kind for kind, _ in events] == ["image", "readout"]
+    assert not events[-1][1].startswith("training")
+
+    monkeypatch.setattr(learning_rate, "LONG_SECONDS", 0.0)  # as if every training took long
+    events.clear()
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # no NaN warnings, no DivergenceWarning (10 diverges)
+        explorer.batch_dropdown.value = 32
+    messages = [value for kind, value in events if kind == "readout"]
+    assert messages[0].startswith("training learning rate 0.1 at batch size 32 (60 epochs, about ")
+    n = len(explorer.sweep_rates) - 1  # the slider's rate 0.1 is one of them: already trained
+    assert messages[1].startswith(f"training {n} runs at batch size 32 (60 epochs each, about ")
+    assert messages[2].startswith(f"training {n} runs at batch size 32: 1 of {n} done, about ")
+    assert len(messages) == n + 2
+    # the new picture, then the final readout, last
+    assert events[-2][0] == "image" and events[-1][0] == "readout"
+    assert events[-1][1] == explorer.readout.value and explorer.readout.value.startswith("learning rate 0.1 ")
+    assert "sweep of 6 learning rates" in explorer.readout.value
+    assert [run.settings[2] for run in explorer.sweep_runs] == [32] * 6
+
+
+def test_the_time_estimate_follows_the_runs():
+    explorer = LearningRateExplorer(epochs=100)
+    run = explorer.current
+    assert explorer.estimate_seconds() == pytest.approx(run.seconds)
+    assert explorer.estimate_seconds((200, "constant", None)) == pytest.approx(2 * run.seconds)
+    assert explorer.estimate_seconds((100, "constant", 1)) > 20 * explorer.estimate_seconds()
+    assert explorer.estimate_seconds(runs=6) == pytest.approx(6 * run.seconds)
+
+
+def test_the_sweep_reuses_a_run_the_slider_made_without_touching_it():
+    explorer = LearningRateExplorer(learning_rate=1.0)
+    own = explorer.current
+    explorer.mode_toggle.value = "sweep"
+    same = [run for run in explorer.sweep_runs if run.learning_rate == 1.0][0]
+    assert same is not own and same.history is own.history and same.verdict == "good"
+    assert own.verdict is None
+    fresh = explorer.train_run(1.0, own.settings, explorer._sweep_model)
+    assert fresh.history.train_loss == own.history.train_loss  # what training it again would give
 
 
 # --- the rule -------------------------------------------------------------------------

@@ -11,7 +11,12 @@ schedule, the batch size, and a mode toggle:
   default), all from the same initial weights, side by side, plus final loss against learning
   rate. Each is labelled and coloured by the rule of ``classify_runs`` (below): blue "too
   small", green "good", vermilion "too large"; a diverged run is marked with a cross.
-  The slider's own run is the black star.
+  The slider's own run is the black star. The sweep is trained once per setting of the other
+  controls (moving the slider does not retrain it), and a rate the slider has already been at
+  with the same settings is taken from there. It is not cut short: at batch size 1 it takes
+  several seconds (six runs of thousands of updates each), so the readout announces it before
+  it starts and counts the runs as they finish; so does a single run expected to take longer
+  than half a second. The picture and the final readout follow when all is done.
 
 Every run starts from the same initial weights (the model is built once from ``seed`` and
 reset with ``set_weights``) and shuffles its mini-batches with the same seed, so two runs
@@ -35,7 +40,7 @@ import math
 import time
 import warnings
 from collections import deque
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import ipywidgets as widgets
 import numpy as np
@@ -48,7 +53,7 @@ from ..data import make_moons, train_val_test_split
 from ..network import MLP
 from ..schedules import Constant, ExponentialDecay, InverseTimeDecay, StepDecay
 from ..training import DivergenceWarning, History, train
-from .panel import Panel
+from .panel import LegendStamps, Panel, draw_png, legend_or_stamp
 
 __all__ = ["LearningRateExplorer", "Run", "classify_runs", "lesson_schedule", "DEFAULT_SWEEP_RATES",
            "GOOD_FRACTION", "BOUNCE_FACTOR"]
@@ -68,6 +73,10 @@ VERDICT_MARKERS = {"too small": "v", "good": "o", "too large": "^"}
 TRAIN_COLOR, VAL_COLOR, NEUTRAL_COLOR = "#0072B2", "#E69F00", "#555555"
 DIVERGED_COLOR, START_COLOR = "#D55E00", "#999999"
 HEADROOM = 1.4  # loss axes reach this factor above the highest mark, so divergence crosses sit inside
+#: training expected to take longer than this (seconds) is announced in the readout before it starts
+LONG_SECONDS = 0.5
+#: the time estimate counts an epoch as (parameter updates + this many): the per-epoch losses and shuffle
+EPOCH_OVERHEAD = 3
 
 SCHEDULE_OPTIONS = [("constant", "constant"), ("step decay", "step"), ("exponential decay", "exponential"),
                     ("1/t decay", "inverse_time")]
@@ -101,6 +110,10 @@ def _schedule_text(name: str, epochs: int) -> str:
     if name == "exponential":
         return f"exponential decay: α·{schedule.decay_rate:.4f}^t"
     return f"1/t decay: α / (1 + {schedule.decay_rate:.3g} t)"
+
+
+def _seconds_text(seconds: float) -> str:
+    return f"{seconds:.0f} s" if seconds >= 9.5 else f"{seconds:.1f} s"
 
 
 def _batch_text(batch_size) -> str:
@@ -250,9 +263,13 @@ class LearningRateExplorer(Panel):
                  output_activation="auto", learning_rate=0.1, epochs=150, schedule="constant", batch_size=None,
                  mode="single run", sweep_rates=DEFAULT_SWEEP_RATES, keep=3, val_size=0.3, seed=0):
         super().__init__("lr-explorer")
-        # No layout engine: with one, savefig draws the figure twice (a layout pass, then the pixels);
-        # draw() places every axes itself, so the picture never moves between redraws.
-        self.figure = Figure(figsize=self.figsize)
+        # No layout engine (a layout pass would double every draw): the axes sit at fixed places,
+        # so the picture never moves between redraws. Drawn with Agg at the image's own dpi.
+        self.figure = Figure(figsize=self.figsize, dpi=self.dpi)
+        FigureCanvasAgg(self.figure)
+        self._stamps = LegendStamps(self.figsize, self.dpi)
+        self._artists = None  # what the widget's figure shows, built once per layout (see refresh)
+        self._sweep_figure = None  # the small multiples' own figure, see _sweep_pixels
         if (X is None) != (y is None):
             raise ValueError("give both X and y, or neither (for the lesson's moons)")
         if X is None:
@@ -331,6 +348,7 @@ class LearningRateExplorer(Panel):
         self.sweep_runs: list = []
         self._sweep_key = None
         self.sweep_seconds = 0.0
+        self._update_seconds: dict = {}  # batch size -> seconds per parameter update, see estimate_seconds
         self.updates = 0
         self.update()
 
@@ -354,16 +372,58 @@ class LearningRateExplorer(Panel):
         return Run(float(learning_rate), (epochs, schedule, batch_size), history, time.perf_counter() - start)
 
     def sweep(self) -> list:
-        """Train every sweep rate with the current settings (cached until the settings change)."""
+        """Train every sweep rate with the current settings (cached until the settings change).
+
+        A rate the slider has already been at with these settings is not trained again: every run
+        starts from the same weights with the same shuffles, so it would give the same curves. When
+        the sweep is expected to take longer than LONG_SECONDS, the readout says so before it
+        starts and counts the runs as they finish (the final readout replaces it)."""
         key = self.settings()
         if self._sweep_key != key:
             start = time.perf_counter()
-            runs = [self.train_run(rate, key, self._sweep_model) for rate in self.sweep_rates]
+            logged = self._log.get(key, {})
+            todo = [rate for rate in self.sweep_rates if rate not in logged]
+            announce = self.estimate_seconds(key, runs=len(todo)) > LONG_SECONDS
+            trained = {}
+            for done, rate in enumerate(todo):
+                if announce:
+                    left = self.estimate_seconds(key, runs=len(todo) - done)
+                    progress = f": {done} of {len(todo)} done, about {_seconds_text(left)} left" if done else \
+                        f" ({key[0]} epochs each, about {_seconds_text(left)})"
+                    self.readout.value = f"training {len(todo)} runs at {_batch_text(key[2])}{progress}..."
+                trained[rate] = run = self.train_run(rate, key, self._sweep_model)
+                self._note_time(run)
+            # a copy of a logged run: the sweep's verdict must not stick to the slider's own run
+            runs = [trained[rate] if rate in trained else replace(logged[rate], verdict=None)
+                    for rate in self.sweep_rates]
             for run, verdict in zip(runs, classify_runs(runs)):
                 run.verdict = verdict
             self.sweep_runs, self._sweep_key = runs, key
             self.sweep_seconds = time.perf_counter() - start
         return self.sweep_runs
+
+    def _updates_per_epoch(self, batch_size) -> int:
+        m = len(self.X_train)
+        return 1 if not batch_size or batch_size >= m else math.ceil(m / batch_size)
+
+    def _note_time(self, run) -> None:
+        """Remember how long a parameter update took in ``run`` (for ``estimate_seconds``)."""
+        epochs, batch_size = len(run.train_loss), run.settings[2]
+        if epochs >= 3 and run.seconds > 0:
+            self._update_seconds.pop(batch_size, None)  # the most recent last
+            self._update_seconds[batch_size] = run.seconds / (epochs * (self._updates_per_epoch(batch_size)
+                                                                        + EPOCH_OVERHEAD))
+
+    def estimate_seconds(self, settings=None, runs: int = 1) -> float:
+        """About how long ``runs`` runs with ``settings`` will take (0.0 before any run was timed).
+
+        From the last run with the same batch size, scaled by the number of epochs; for a new batch
+        size, from the last run of any, as epochs x (parameter updates per epoch + EPOCH_OVERHEAD)."""
+        epochs, _, batch_size = settings or self.settings()
+        if not self._update_seconds:
+            return 0.0
+        per_update = self._update_seconds.get(batch_size, next(reversed(self._update_seconds.values())))
+        return runs * epochs * (self._updates_per_epoch(batch_size) + EPOCH_OVERHEAD) * per_update
 
     # --- callbacks ------------------------------------------------------------------
 
@@ -381,7 +441,12 @@ class LearningRateExplorer(Panel):
         learning_rate, settings = float(self.lr_slider.value), self.settings()
         current = self.current
         if current is None or current.learning_rate != learning_rate or current.settings != settings:
+            estimate = self.estimate_seconds(settings)
+            if estimate > LONG_SECONDS:  # say what is going on before the kernel is busy for a while
+                self.readout.value = (f"training learning rate {learning_rate:.4g} at {_batch_text(settings[2])} "
+                                      f"({settings[0]} epochs, about {_seconds_text(estimate)})...")
             run = self.train_run(learning_rate, settings)
+            self._note_time(run)
             if current is not None:
                 self.previous_runs.appendleft(current)
             self.current = run
@@ -420,14 +485,75 @@ class LearningRateExplorer(Panel):
         return f"{text} · update {self.updates}"
 
     # --- drawing --------------------------------------------------------------------
+    #
+    # The widget's figure and its artists are built once per layout ("single run" or "sweep")
+    # and afterwards only updated (set_data, limits, texts, visibility): rebuilding the axes,
+    # their ticks and legends at every change cost most of the redraw. Legends are pasted as
+    # pixels (LegendStamps); the sweep's small multiples live in a figure of their own, drawn
+    # once per sweep and pasted behind the final-loss panel. ``draw(figure)`` (snapshots) builds
+    # the same artists on a new figure, with real legends and the small multiples as vectors.
+
+    def refresh(self, readout: str) -> None:
+        """Update the picture (rebuilding it only when the layout changed), then (last) the readout."""
+        start = time.perf_counter()
+        mode = self.mode_toggle.value
+        if self._artists is None or self._artists["mode"] != mode:
+            self.figure.clear()
+            self._artists = self._build(self.figure, mode, live=True)
+        self._update(self._artists)
+        self.image.value = draw_png(self.figure)
+        self.redraw_seconds = time.perf_counter() - start
+        self.readout.value = readout
 
     def draw(self, figure) -> None:
-        # A fixed layout: nothing moves between redraws, and it renders ~3x faster than "constrained".
-        figure.set_layout_engine("none")
-        if self.mode_toggle.value == "sweep":
-            self._draw_sweep(figure)
+        """The current picture on ``figure`` (a snapshot): built from scratch, every artist a vector."""
+        figure.set_layout_engine("none")  # fixed places: the same picture as the widget's
+        self._update(self._build(figure, self.mode_toggle.value, live=False))
+
+    def _build(self, figure, mode, live):
+        artists = {"mode": mode, "figure": figure, "stamps": self._stamps if live else None}
+        if mode == "sweep":
+            outer = self._sweep_grid(figure)
+            if live:  # the small multiples: pixels of their own figure, pasted behind the live axes
+                artists["background"] = figure.figimage(np.zeros((1, 1, 4)), xo=0, yo=0, origin="upper", zorder=-1)
+                artists["background_key"] = None
+            else:
+                artists["small"] = self._build_sweep_curves(figure, outer)
+                figure.text(0.5, 0.012, self._sweep_note(), ha="center", va="bottom", fontsize=7.5, color="#333333")
+            ax = figure.add_subplot(outer[1])
+            artists["ax2"] = ax
+            artists["final"] = self._build_final_losses(ax, artists)
+            return artists
+        grid = figure.add_gridspec(1, 2, width_ratios=[1.7, 1.0], left=0.06, right=0.985, bottom=0.12, top=0.88,
+                                   wspace=0.16)
+        ax = figure.add_subplot(grid[0])
+        artists["ax"] = ax
+        # the faint earlier runs, the oldest first (underneath), then their labels, then the current run
+        artists["earlier"] = [(age, self._build_curves(ax, TRAIN_COLOR, VAL_COLOR, max(0.5 - 0.12 * age, 0.15), 1.3,
+                                                       f"earlier{age}")) for age in range(self.keep, 0, -1)]
+        artists["rate_labels"] = [ax.text(0, 1, "", fontsize=8, color=NEUTRAL_COLOR, va="center", clip_on=False,
+                                          visible=False) for _ in range(self.keep)]
+        artists["current"] = self._build_curves(ax, TRAIN_COLOR, VAL_COLOR, 1.0, 2.0, "current")
+        artists["start"] = ax.axhline(1.0, color=START_COLOR, linestyle=":", linewidth=1)
+        _log_scale(ax.yaxis, 0.1, 1.0)
+        ax.xaxis.set_major_locator(MaxNLocator(6, integer=True))
+        ax.set_title("", fontsize=10, y=1.0)  # an explicit y: no search for overlapping tick labels at every draw
+        ax.set_xlabel("epoch")
+        ax.set_ylabel("loss (log scale)")
+        ax.grid(True, alpha=0.25)
+        artists["legend"] = self._stamps.slot(figure) if live else None
+        ax2 = figure.add_subplot(grid[1])
+        artists["ax2"] = ax2
+        artists["final"] = self._build_final_losses(ax2, artists)
+        ax2.set_title("final loss vs learning rate, all your runs\n(these settings; coloured once there are 3)",
+                      fontsize=9, y=1.0)
+        return artists
+
+    def _update(self, artists) -> None:
+        if artists["mode"] == "sweep":
+            self._update_sweep(artists)
         else:
-            self._draw_single(figure)
+            self._update_single(artists)
 
     def _loss_limits(self, runs):
         """(bottom, top) for log-scale loss axes: every curve's low points, and the top cut at
@@ -442,53 +568,70 @@ class LearningRateExplorer(Panel):
             top = max(float(finite.max()) * 1.5, bottom * 10)
         return bottom, top
 
-    def _plot_curves(self, ax, run, color_train, color_val, alpha=1.0, width=2.0, top=None, gid=None):
-        """The run's training (solid) and validation (dashed) loss; a cross where it diverged.
-        ``gid`` names the lines ("<gid>-train", "<gid>-val", "<gid>-diverged") for tests."""
-        epochs = np.arange(1, len(run.train_loss) + 1)
-        ax.plot(epochs, run.train_loss, color=color_train, alpha=alpha, linewidth=width,
-                gid=gid and f"{gid}-train")
-        if len(run.val_loss):
-            ax.plot(epochs, run.val_loss, color=color_val, alpha=alpha, linewidth=width, linestyle="--",
-                    gid=gid and f"{gid}-val")
-        if run.diverged and top is not None:
-            ax.plot([len(epochs) + 1], [top], marker="X", markersize=11 if alpha == 1 else 8, color=DIVERGED_COLOR,
-                    alpha=max(alpha, 0.5), clip_on=False, zorder=5, linestyle="none", gid=gid and f"{gid}-diverged")
+    @staticmethod
+    def _build_curves(ax, color_train, color_val, alpha, width, gid):
+        """A run's training (solid) and validation (dashed) loss and a cross where it diverged, empty
+        for now. ``gid`` names the lines ("<gid>-train", "<gid>-val", "<gid>-diverged") for tests."""
+        (train,) = ax.plot([], [], color=color_train, alpha=alpha, linewidth=width, gid=f"{gid}-train")
+        (val,) = ax.plot([], [], color=color_val, alpha=alpha, linewidth=width, linestyle="--", gid=f"{gid}-val")
+        (cross,) = ax.plot([], [], marker="X", markersize=11 if alpha == 1 else 8, color=DIVERGED_COLOR,
+                           alpha=max(alpha, 0.5), clip_on=False, zorder=5, linestyle="none", gid=f"{gid}-diverged")
+        return train, val, cross
 
-    def _draw_single(self, figure) -> None:
-        grid = figure.add_gridspec(1, 2, width_ratios=[1.7, 1.0], left=0.06, right=0.985, bottom=0.12, top=0.88,
-                                   wspace=0.16)
-        ax = figure.add_subplot(grid[0])
+    @staticmethod
+    def _set_curves(curves, run, top, color=None) -> None:
+        """Show ``run`` in the lines of ``_build_curves`` (hide them for None)."""
+        train, val, cross = curves
+        if run is None:
+            for line in curves:
+                line.set_visible(False)
+            return
+        epochs = np.arange(1, len(run.train_loss) + 1)
+        train.set_data(epochs, run.train_loss)
+        train.set_visible(True)
+        val.set_data(epochs, run.val_loss)
+        val.set_visible(len(run.val_loss) > 0)
+        cross.set_data([len(epochs) + 1], [top])
+        cross.set_visible(run.diverged)
+        if color is not None:
+            train.set_color(color)
+            val.set_color(color)
+
+    def _update_single(self, artists) -> None:
+        ax = artists["ax"]
         runs = [self.current, *self.previous_runs]
         bottom, top = self._loss_limits(runs)
         epochs, schedule, batch_size = self.current.settings
         longest = max(len(run.train_loss) for run in runs) or 1
-        for age, run in reversed(list(enumerate(self.previous_runs, start=1))):
-            alpha = max(0.5 - 0.12 * age, 0.15)
-            self._plot_curves(ax, run, TRAIN_COLOR, VAL_COLOR, alpha=alpha, width=1.3, top=top, gid=f"earlier{age}")
+        for age, curves in artists["earlier"]:
+            self._set_curves(curves, self.previous_runs[age - 1] if age <= len(self.previous_runs) else None, top)
         # each earlier run's learning rate at the end of its training curve, nudged apart so none overlap
         ends = sorted((float(np.clip(run.train_loss[-1], bottom, top)), len(run.train_loss), run.learning_rate)
                       for run in self.previous_runs if len(run.train_loss))
         span = math.log(top / bottom)
         heights = _spread([math.log(loss / bottom) / span for loss, _, _ in ends], gap=0.065, top=1.0)
-        for (loss, epoch, rate), height in zip(ends, heights):
-            ax.annotate(f"{rate:.3g}", (epoch, loss), xytext=(epoch + 1, bottom * math.exp(height * span)),
-                        textcoords="data", fontsize=8, color=NEUTRAL_COLOR, va="center", annotation_clip=False)
-        self._plot_curves(ax, self.current, TRAIN_COLOR, VAL_COLOR, top=top, gid="current")
-        ax.axhline(self.current.initial_loss, color=START_COLOR, linestyle=":", linewidth=1)
-        _log_scale(ax.yaxis, bottom, top * HEADROOM)
+        labels = artists["rate_labels"]
+        for index, text in enumerate(labels):
+            if index < len(ends):
+                (_, epoch, rate), height = ends[index], heights[index]
+                text.set_text(f"{rate:.3g}")
+                text.set_position((epoch + 1, bottom * math.exp(height * span)))
+                text.set_visible(True)
+            else:
+                text.set_text("")
+                text.set_visible(False)
+        self._set_curves(artists["current"], self.current, top)
+        artists["start"].set_ydata([self.current.initial_loss] * 2)
+        _set_log_limits(ax.yaxis, bottom, top * HEADROOM)
         ax.set_xlim(0, max(longest, epochs) * 1.08 + 1)
-        ax.xaxis.set_major_locator(MaxNLocator(6, integer=True))
         title = f"learning rate {self.current.learning_rate:.4g}: {_schedule_text(schedule, epochs)}, " \
                 f"{_batch_text(batch_size)}"
         if self.current.diverged:
             title += " (DIVERGED)"
         elif self.current.unstable:
             title += " (unstable: too large)"
-        ax.set_title(title, fontsize=10, color=DIVERGED_COLOR if self.current.unstable else "black")
-        ax.set_xlabel("epoch")
-        ax.set_ylabel("loss (log scale)")
-        ax.grid(True, alpha=0.25)
+        ax.title.set_text(title)
+        ax.title.set_color(DIVERGED_COLOR if self.current.unstable else "black")
         handles = [Line2D([], [], color=TRAIN_COLOR, linewidth=2, label="training loss")]
         if self.validation is not None:
             handles.append(Line2D([], [], color=VAL_COLOR, linewidth=2, linestyle="--", label="validation loss"))
@@ -499,141 +642,163 @@ class LearningRateExplorer(Panel):
         if any(run.diverged for run in runs):
             handles.append(Line2D([], [], color=DIVERGED_COLOR, marker="X", linestyle="none", markersize=9,
                                   label="diverged (training stopped)"))
-        ax.legend(handles=handles, fontsize=8, loc="upper right", framealpha=0.9)
+        legend_or_stamp(artists["stamps"], artists["legend"], ax, handles, fontsize=8, loc="upper right",
+                        framealpha=0.9)
 
         # right: final loss vs learning rate, every run made with these settings
-        ax2 = figure.add_subplot(grid[1])
         logged = sorted(self._log.get(self.current.settings, {}).values(), key=lambda run: run.learning_rate)
         verdicts = classify_runs(logged) if len(logged) >= 3 else [None] * len(logged)
-        self._draw_final_losses(ax2, logged, verdicts, top)
-        ax2.set_title("final loss vs learning rate, all your runs\n(these settings; coloured once there are 3)",
-                      fontsize=9)
+        self._update_final_losses(artists, logged, verdicts, top)
 
-    def _draw_final_losses(self, ax, runs, verdicts, top):
-        """Final training loss (filled) and validation loss (hollow) against the learning rate."""
-        finals = [(run.learning_rate, run.final_train_loss) for run in runs if not run.diverged]
-        if finals:
-            rates, losses = zip(*finals)
-            ax.plot(rates, np.minimum(losses, top), color="#bbbbbb", linewidth=1, zorder=1)
-        for verdict in dict.fromkeys(verdicts):  # one artist per group: fewer artists draw faster
-            group = [run for run, v in zip(runs, verdicts) if v == verdict]
+    def _build_final_losses(self, ax, artists):
+        """The final-loss panel's artists, empty for now: one line per group of markers."""
+        final = {}
+        (final["path"],) = ax.plot([], [], color="#bbbbbb", linewidth=1, zorder=1)
+        final["groups"] = {}
+        for verdict in (None, *VERDICT_COLORS):  # one artist per group: fewer artists draw faster
             color = VERDICT_COLORS.get(verdict, NEUTRAL_COLOR)
-            stable = [run for run in group if not run.diverged]
-            if stable:
-                rates = [run.learning_rate for run in stable]
-                ax.plot(rates, [min(run.final_train_loss, top) for run in stable], linestyle="none",
-                        marker=VERDICT_MARKERS.get(verdict, "o"), markersize=8, color=color, zorder=3, clip_on=False,
-                        gid=f"final-{verdict or 'run'}")
-                if self.validation is not None:
-                    ax.plot(rates, [min(run.final_val_loss, top) for run in stable], linestyle="none", marker="o",
-                            markersize=6, markerfacecolor="none", markeredgecolor=color, zorder=2, clip_on=False)
-        diverged = [run.learning_rate for run in runs if run.diverged]
-        if diverged:
-            ax.plot(diverged, [top] * len(diverged), marker="X", markersize=12, color=DIVERGED_COLOR, clip_on=False,
-                    linestyle="none", zorder=4, gid="final-diverged")
-        current = self.current
-        y = top if current.diverged else min(current.final_train_loss, top)
-        ax.plot([current.learning_rate], [y], marker="*", markersize=16, color="black", markerfacecolor="none",
-                markeredgewidth=1.3, linestyle="none", zorder=5, clip_on=False)
-        ax.axhline(current.initial_loss, color=START_COLOR, linestyle=":", linewidth=1)
+            (train,) = ax.plot([], [], linestyle="none", marker=VERDICT_MARKERS.get(verdict, "o"), markersize=8,
+                               color=color, zorder=3, clip_on=False, gid=f"final-{verdict or 'run'}")
+            (val,) = ax.plot([], [], linestyle="none", marker="o", markersize=6, markerfacecolor="none",
+                             markeredgecolor=color, zorder=2, clip_on=False)
+            final["groups"][verdict] = (train, val)
+        (final["diverged"],) = ax.plot([], [], marker="X", markersize=12, color=DIVERGED_COLOR, clip_on=False,
+                                       linestyle="none", zorder=4, gid="final-diverged")
+        (final["star"],) = ax.plot([], [], marker="*", markersize=16, color="black", markerfacecolor="none",
+                                   markeredgewidth=1.3, linestyle="none", zorder=5, clip_on=False)
+        final["start"] = ax.axhline(1.0, color=START_COLOR, linestyle=":", linewidth=1)
         ax.set_xscale("log")
-        rates = [run.learning_rate for run in runs]
-        ax.set_xlim(min([MIN_RATE, *rates]) / 2, max([MAX_RATE, *rates]) * 2)
         ax.xaxis.set_major_locator(LogLocator(base=10, subs=(1.0,)))
         ax.xaxis.set_major_formatter(FuncFormatter(lambda value, _: f"{value:g}"))
         ax.xaxis.set_minor_locator(NullLocator())
-        bottom = min([loss for _, loss in finals] + [current.initial_loss]) * 0.6
-        _log_scale(ax.yaxis, max(bottom, 1e-8), top * HEADROOM)
+        _log_scale(ax.yaxis, 0.1, 1.0)
         ax.set_xlabel("learning rate α (log scale)")
         ax.set_ylabel("final loss (log scale)")
         ax.grid(True, alpha=0.25)
+        final["legend"] = artists["stamps"].slot(artists["figure"]) if artists["stamps"] else None
+        return final
+
+    def _update_final_losses(self, artists, runs, verdicts, top) -> None:
+        """Final training loss (filled) and validation loss (hollow) against the learning rate."""
+        ax, final = artists["ax2"], artists["final"]
+        finals = [(run.learning_rate, run.final_train_loss) for run in runs if not run.diverged]
+        rates, losses = zip(*finals) if finals else ((), ())
+        final["path"].set_data(rates, np.minimum(losses, top) if finals else [])
+        final["path"].set_visible(bool(finals))
+        for verdict, (train, val) in final["groups"].items():
+            stable = [run for run, v in zip(runs, verdicts) if v == verdict and not run.diverged]
+            group_rates = [run.learning_rate for run in stable]
+            train.set_data(group_rates, [min(run.final_train_loss, top) for run in stable])
+            train.set_visible(bool(stable))
+            val.set_data(group_rates, [min(run.final_val_loss, top) for run in stable])
+            val.set_visible(bool(stable) and self.validation is not None)
+        diverged = [run.learning_rate for run in runs if run.diverged]
+        final["diverged"].set_data(diverged, [top] * len(diverged))
+        final["diverged"].set_visible(bool(diverged))
+        current = self.current
+        final["star"].set_data([current.learning_rate], [top if current.diverged else min(current.final_train_loss,
+                                                                                           top)])
+        final["start"].set_ydata([current.initial_loss] * 2)
+        all_rates = [run.learning_rate for run in runs]
+        ax.set_xlim(min([MIN_RATE, *all_rates]) / 2, max([MAX_RATE, *all_rates]) * 2)
+        bottom = min([loss for _, loss in finals] + [current.initial_loss]) * 0.6
+        _set_log_limits(ax.yaxis, max(bottom, 1e-8), top * HEADROOM)
         handles = [Line2D([], [], color=VERDICT_COLORS[v], marker=VERDICT_MARKERS[v], linestyle="none", label=v)
                    for v in VERDICT_COLORS if v in verdicts]
-        if any(run.diverged for run in runs):
+        if diverged:
             handles.append(Line2D([], [], color=DIVERGED_COLOR, marker="X", linestyle="none", label="diverged"))
         if self.validation is not None:
             handles.append(Line2D([], [], color=NEUTRAL_COLOR, marker="o", markerfacecolor="none", linestyle="none",
                                   label="validation"))
         handles.append(Line2D([], [], color="black", marker="*", markerfacecolor="none", markersize=11,
                               linestyle="none", label=f"slider {current.learning_rate:.3g}"))
-        ax.legend(handles=handles, fontsize=7.5, loc="upper left", ncol=2, framealpha=0.9, handletextpad=0.3,
-                  columnspacing=0.8)
+        legend_or_stamp(artists["stamps"], final["legend"], ax, handles, fontsize=7.5, loc="upper left", ncol=2,
+                        framealpha=0.9, handletextpad=0.3, columnspacing=0.8)
 
     def _sweep_grid(self, figure):
         return figure.add_gridspec(1, 2, width_ratios=[1.55, 1.0], left=0.06, right=0.985, bottom=0.17, top=0.9,
                                    wspace=0.16)
 
-    def _draw_sweep(self, figure) -> None:
+    @staticmethod
+    def _sweep_note() -> str:
+        # two explicit lines: wrap=True would measure every word at every draw
+        return (f"Left: training (solid) and validation (dashed) loss; dotted: the loss before training. Rule: too "
+                f"large = diverged (✕), rose above its start, or ended >{BOUNCE_FACTOR:g}x its lowest loss;\n"
+                f"good = at least {GOOD_FRACTION:.0%} of the best stable run's decrease of log(loss); the other "
+                f"stable runs are too small (left of the best) or too large (right of it).")
+
+    def _update_sweep(self, artists) -> None:
         runs = self.sweep_runs
-        outer = self._sweep_grid(figure)
         bottom, top = self._loss_limits(runs)
-        if figure is self.figure:
-            # The small multiples change only with the sweep, not with the slider: paste their
-            # pixels, rendered once per sweep, instead of drawing six axes again (~3x faster).
-            figure.figimage(self._sweep_pixels(), xo=0, yo=0, origin="upper", zorder=-1)
-        else:  # a snapshot, at its own resolution: draw them
-            self._draw_sweep_curves(figure, outer, runs, bottom, top)
-        ax = figure.add_subplot(outer[1])
-        self._draw_final_losses(ax, runs, [run.verdict for run in runs], top)
+        if "small" in artists:  # a snapshot: the small multiples are its own axes
+            self._update_sweep_curves(artists["small"], runs, bottom, top)
+        elif artists["background_key"] != self._sweep_key:
+            artists["background"].set_data(self._sweep_pixels())
+            artists["background_key"] = self._sweep_key
+        self._update_final_losses(artists, runs, [run.verdict for run in runs], top)
         epochs, schedule, batch_size = runs[0].settings
-        ax.set_title(f"sweep: {len(runs)} learning rates, same initial weights\n"
-                     f"{_schedule_text(schedule, epochs)}, {_batch_text(batch_size)}, {epochs} epochs", fontsize=9)
-        # two explicit lines: wrap=True would measure every word at every redraw (~0.1 s)
-        figure.text(0.5, 0.012,
-                    f"Left: training (solid) and validation (dashed) loss; dotted: the loss before training. Rule: too "
-                    f"large = diverged (✕), rose above its start, or ended >{BOUNCE_FACTOR:g}x its lowest loss;\n"
-                    f"good = at least {GOOD_FRACTION:.0%} of the best stable run's decrease of log(loss); the other "
-                    f"stable runs are too small (left of the best) or too large (right of it).",
-                    ha="center", va="bottom", fontsize=7.5, color="#333333")
+        artists["ax2"].set_title(f"sweep: {len(runs)} learning rates, same initial weights\n"
+                                 f"{_schedule_text(schedule, epochs)}, {_batch_text(batch_size)}, {epochs} epochs",
+                                 fontsize=9, y=1.0)
 
     def _sweep_pixels(self) -> np.ndarray:
-        """The sweep's small multiples as an RGBA array (the left part of the figure), cached per sweep."""
-        key = (self._sweep_key, self.figsize, self.dpi)
-        if getattr(self, "_pixels_key", None) != key:
-            figure = Figure(figsize=self.figsize, dpi=self.dpi)
-            canvas = FigureCanvasAgg(figure)
-            outer = self._sweep_grid(figure)
-            self._draw_sweep_curves(figure, outer, self.sweep_runs, *self._loss_limits(self.sweep_runs))
-            canvas.draw()
-            pixels = np.asarray(canvas.buffer_rgba())
-            # keep the columns left of the final-loss panel's tick labels
-            right_edge = outer[0].get_position(figure).x1 + 0.2 * (outer[1].get_position(figure).x0
-                                                                    - outer[0].get_position(figure).x1)
-            self._pixels = pixels[:, : int(right_edge * pixels.shape[1])].copy()
-            self._pixels_key = key
-        return self._pixels
+        """The sweep's small multiples and the note under them, as RGBA pixels of the whole figure.
 
-    def _draw_sweep_curves(self, figure, outer, runs, bottom, top) -> None:
-        """One small panel per learning rate: training (solid) and validation (dashed) loss."""
-        n_columns = math.ceil(len(runs) / 2)
+        They change only with the sweep, not with the slider: drawn once per sweep, in a figure of
+        their own whose artists are kept and updated from one sweep to the next."""
+        if self._sweep_figure is None:
+            figure = Figure(figsize=self.figsize, dpi=self.dpi)
+            FigureCanvasAgg(figure)
+            outer = self._sweep_grid(figure)
+            self._sweep_figure = (figure, self._build_sweep_curves(figure, outer))
+            figure.text(0.5, 0.012, self._sweep_note(), ha="center", va="bottom", fontsize=7.5, color="#333333")
+        figure, small = self._sweep_figure
+        self._update_sweep_curves(small, self.sweep_runs, *self._loss_limits(self.sweep_runs))
+        figure.canvas.draw()
+        return np.asarray(figure.canvas.buffer_rgba()).copy()
+
+    def _build_sweep_curves(self, figure, outer):
+        """One small panel per sweep rate (empty for now): training (solid) and validation (dashed) loss."""
+        n = len(self.sweep_rates)
+        n_columns = math.ceil(n / 2)
         inner = outer[0].subgridspec(2, n_columns, hspace=0.42, wspace=0.06)
-        epochs = runs[0].settings[0]
-        for index, run in enumerate(runs):
+        panels = []
+        for index in range(n):
             row, column = divmod(index, n_columns)
             ax = figure.add_subplot(inner[row, column])
-            color = VERDICT_COLORS[run.verdict]
-            self._plot_curves(ax, run, color, color, width=1.6, top=top, gid=f"sweep{index}")
-            ax.axhline(run.initial_loss, color=START_COLOR, linestyle=":", linewidth=1)
-            _log_scale(ax.yaxis, bottom, top * HEADROOM)
-            ax.set_xlim(0, epochs * 1.08 + 1)
+            curves = self._build_curves(ax, NEUTRAL_COLOR, NEUTRAL_COLOR, 1.0, 1.6, f"sweep{index}")
+            start = ax.axhline(1.0, color=START_COLOR, linestyle=":", linewidth=1)
+            _log_scale(ax.yaxis, 0.1, 1.0)
             ax.xaxis.set_major_locator(MaxNLocator(3, integer=True))
-            label = "DIVERGED" if run.diverged else run.verdict
-            ax.set_title(f"α = {run.learning_rate:g}: {label}", fontsize=9, color=color,
-                         fontweight="normal" if run.verdict == "good" else "bold")
+            ax.set_title("", fontsize=9, y=1.0)
             ax.tick_params(labelsize=7.5)
             if column:
                 ax.tick_params(labelleft=False)
             else:
                 ax.set_ylabel("loss (log)", fontsize=8)
-            if row == 0 and index + n_columns < len(runs):
+            if row == 0 and index + n_columns < n:
                 ax.tick_params(labelbottom=False)
             else:
                 ax.set_xlabel("epoch", fontsize=8)
             ax.grid(True, alpha=0.25)
-            if run.verdict == "good":
-                for spine in ax.spines.values():
-                    spine.set_color(color)
-                    spine.set_linewidth(1.8)
+            panels.append((ax, curves, start))
+        return panels
+
+    def _update_sweep_curves(self, panels, runs, bottom, top) -> None:
+        epochs = runs[0].settings[0]
+        for (ax, curves, start), run in zip(panels, runs):
+            color = VERDICT_COLORS[run.verdict]
+            self._set_curves(curves, run, top, color=color)
+            start.set_ydata([run.initial_loss] * 2)
+            _set_log_limits(ax.yaxis, bottom, top * HEADROOM)
+            ax.set_xlim(0, epochs * 1.08 + 1)
+            label = "DIVERGED" if run.diverged else run.verdict
+            ax.title.set_text(f"α = {run.learning_rate:g}: {label}")
+            ax.title.set_color(color)
+            ax.title.set_fontweight("normal" if run.verdict == "good" else "bold")
+            for spine in ax.spines.values():  # the good runs framed in their colour
+                spine.set_color(color if run.verdict == "good" else "black")
+                spine.set_linewidth(1.8 if run.verdict == "good" else 0.8)
 
 
 def _spread(heights, gap, top):
@@ -646,12 +811,18 @@ def _spread(heights, gap, top):
         placed[index] = min(placed[index], ceiling)
     return placed
 
+
 def _log_scale(axis, bottom, top) -> None:
     """A log-scale axis with plain tick labels (0.2, 0.5, 1, 2): no mathtext, which is slow to render."""
     axis.axes.set_yscale("log") if axis.axis_name == "y" else axis.axes.set_xscale("log")
+    axis.set_major_formatter(FuncFormatter(lambda value, _: f"{value:.3g}"))
+    axis.set_minor_locator(NullLocator())
+    _set_log_limits(axis, bottom, top)
+
+
+def _set_log_limits(axis, bottom, top) -> None:
+    """New limits for an axis made by ``_log_scale``, with ticks at 1, 2, 5 (or 1, 3, or 1) per decade."""
     (axis.axes.set_ylim if axis.axis_name == "y" else axis.axes.set_xlim)(bottom, top)
     decades = math.log10(top / bottom)
     subs = (1.0, 2.0, 5.0) if decades < 1.6 else ((1.0, 3.0) if decades < 3 else (1.0,))
     axis.set_major_locator(LogLocator(base=10, subs=subs, numticks=8))
-    axis.set_major_formatter(FuncFormatter(lambda value, _: f"{value:.3g}"))
-    axis.set_minor_locator(NullLocator())
