@@ -2,6 +2,7 @@
 #   make lab    create .venv if missing, install, open JupyterLab on the first lesson
 #   make test   create .venv if missing, install, run the whole test suite (notebooks too)
 #   make notebooks  re-execute the lessons and store their outputs
+#   make bench  time mlp against scikit-learn, PyTorch and the GEMM floor; write benchmarks/RESULTS.md
 # Needs only Python 3 (>= 3.10) and make.
 
 PYTHON ?= python3
@@ -14,7 +15,7 @@ ALLOW_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root)
 # Extra JupyterLab options, e.g. make lab LAB_ARGS="--no-browser --port=9999"
 LAB_ARGS ?=
 
-.PHONY: lab test notebooks install clean
+.PHONY: lab test notebooks bench install clean
 
 # nbval: strict output comparison of every lesson, sanitised for memory addresses.
 NBVAL := --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg --nbval-cell-timeout=120
@@ -44,6 +45,18 @@ test: $(STAMP)
 # (NOTEBOOKS=... for some of them); exercises/ stays output-free (python -m mlp.grader build).
 notebooks: $(STAMP)
 	$(BIN)/python scripts/execute_notebooks.py $(NOTEBOOKS)
+
+# Benchmarks (benchmarks/): medians of BENCH_ARGS="--repeats 5" by default, about 4 minutes.
+# PyTorch is an optional extra (.[bench]); if it cannot be installed, its column is skipped with a note.
+BENCH_STAMP := $(VENV)/.installed-bench
+BENCH_ARGS ?=
+
+$(BENCH_STAMP): $(STAMP)
+	$(BIN)/python -m pip install --quiet -e '.[dev,bench]' || echo "PyTorch could not be installed: the benchmarks skip it"
+	touch $(BENCH_STAMP)
+
+bench: $(BENCH_STAMP)
+	$(BIN)/python -m benchmarks $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) .pytest_cache .hypothesis *.egg-info

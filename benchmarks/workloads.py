@@ -89,7 +89,7 @@ def synthetic(m=20000, n=784, hidden=256, epochs=5, seed=0) -> Workload:
     teacher = rng.standard_normal((n, 10))
     y = (X @ teacher).argmax(axis=1)
     return Workload("synthetic", f"synthetic, {m} x {n}, {n}-{hidden}-10, batch 128, {epochs} epochs",
-                    X[:m], y[:m], X[m:], y[m:], (n, hidden, 10), 128, epochs, 0.01)
+                    X[:m], y[:m], X[m:], y[m:], (n, hidden, 10), 128, epochs, 0.1)
 
 
 def workloads(size: str = "full") -> list[Workload]:

@@ -49,7 +49,8 @@ class History:
     curves are comparable. Accuracies are None for regression networks; validation
     entries are empty without validation data. Epochs count from 1; epoch k used the
     learning rate ``learning_rate[k - 1]``, which is the schedule's alpha_(k-1).
-    ``initial_train_loss`` is the loss before the first update.
+    ``initial_train_loss`` is the loss before the first update (with ``train_metrics="batch_mean"``:
+    of the first batch).
     """
 
     epoch: list = field(default_factory=list)
@@ -255,9 +256,11 @@ def train(model, X, y, *, epochs: int = 100, learning_rate=None, batch_size=None
     with np.errstate(over="ignore", invalid="ignore", divide="ignore", under="ignore"):
         if full_batch:  # measures the initial weights and prepares epoch 1's update in one pass
             history.initial_train_loss = model._forward_backward(X, Y, l2)[0]
-        else:
+        elif not batch_mean:
             history.initial_train_loss = _measure(model, X, Y)[0]
-        loss_limit = DIVERGENCE_FACTOR * max(history.initial_train_loss, 1.0)
+        # (batch_mean: the first batch's loss stands in for it, below: no pass over all m examples)
+        loss_limit = math.inf if history.initial_train_loss is None else \
+            DIVERGENCE_FACTOR * max(history.initial_train_loss, 1.0)
         for epoch in bar:
             saved.save()  # restored if this epoch diverges
             optimizer.start_epoch(epoch - 1)
@@ -269,6 +272,9 @@ def train(model, X, y, *, epochs: int = 100, learning_rate=None, batch_size=None
                 loss_sum, correct, bad_loss, bad_batch = 0.0, 0.0, None, None
                 for index, (X_batch, Y_batch) in enumerate(minibatches(X, Y, batch_size, rng)):
                     loss, Z = model._forward_backward(X_batch, Y_batch, l2)  # the loss before this update
+                    if history.initial_train_loss is None:
+                        history.initial_train_loss = loss
+                        loss_limit = DIVERGENCE_FACTOR * max(loss, 1.0)
                     if not loss <= loss_limit:  # also True for NaN
                         bad_loss, bad_batch = loss, index
                         break

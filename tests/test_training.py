@@ -263,3 +263,144 @@ def test_noisy_but_healthy_training_is_not_called_divergent():
         warnings.simplefilter("error")
         history = mlp.MLP([2, 16, 1], seed=0).fit(X, y, epochs=30, learning_rate=1.0, batch_size=1, seed=0)
     assert not history.diverged and len(history) == 30
+
+
+# --- what an epoch costs and what it records ------------------------------------------
+
+
+def hand_loop(model, X, y, epochs, learning_rate, batch_size, seed):
+    """Plain mini-batch gradient descent written out, recording each batch's loss before its update."""
+    Y = model.targets(y, len(X))
+    optimizer = mlp.GradientDescent(learning_rate)
+    shuffling = np.random.default_rng(seed)
+    batch_losses = []
+    for _ in range(epochs):
+        losses = []
+        for X_batch, Y_batch in minibatches(X, Y, batch_size, shuffling):
+            loss, _ = model.loss_and_gradients(X_batch, Y_batch)
+            losses.append((loss, len(X_batch)))
+            optimizer.step(model)
+        batch_losses.append(sum(loss * size for loss, size in losses) / len(X))
+    return batch_losses
+
+
+@pytest.mark.parametrize("batch_size", [None, 16])
+def test_fit_takes_exactly_the_steps_of_the_written_out_loop(batch_size):
+    X, y = data.make_moons(100, seed=0)
+    fitted = mlp.MLP([2, 8, 1], "relu", "sigmoid", seed=0)
+    by_hand = mlp.MLP([2, 8, 1], "relu", "sigmoid", seed=0)
+    history = fitted.fit(X, y, epochs=7, learning_rate=0.3, batch_size=batch_size, seed=3)
+    hand_loop(by_hand, X, y, 7, 0.3, batch_size, seed=3)
+    for name, value in fitted.params.items():
+        np.testing.assert_array_equal(value, by_hand.params[name])  # bit for bit
+    assert history.train_loss[-1] == model_loss(fitted, X, y)
+
+
+def model_loss(model, X, y):
+    return model.loss_value(X, y)
+
+
+def test_batch_mean_records_the_mean_loss_of_the_batches_before_their_updates():
+    X, y = data.make_blobs(120, centers=3, seed=0)
+    fitted = mlp.MLP([2, 8, 3], "tanh", "softmax", seed=1)
+    by_hand = mlp.MLP([2, 8, 3], "tanh", "softmax", seed=1)
+    history = fitted.fit(X, y, epochs=5, learning_rate=0.2, batch_size=32, seed=7, train_metrics="batch_mean")
+    expected = hand_loop(by_hand, X, y, 5, 0.2, 32, seed=7)
+    np.testing.assert_allclose(history.train_loss, expected, rtol=1e-13)
+    for name, value in fitted.params.items():
+        np.testing.assert_array_equal(value, by_hand.params[name])
+    # The first batch's loss stands in for the loss before training; accuracies are batch-weighted means.
+    assert history.initial_train_loss == pytest.approx(
+        mlp.MLP([2, 8, 3], "tanh", "softmax", seed=1).loss_value(*first_batch(X, y, 32, 7)), rel=1e-13)
+    assert all(0 <= accuracy <= 1 for accuracy in history.train_accuracy)
+    # end_of_epoch (the default) measures the final weights instead: a different number, the exact one
+    exact = mlp.MLP([2, 8, 3], "tanh", "softmax", seed=1).fit(X, y, epochs=5, learning_rate=0.2, batch_size=32,
+                                                             seed=7)
+    assert exact.train_loss[-1] == pytest.approx(fitted.loss_value(X, y), rel=1e-12)
+    assert exact.train_loss[-1] != history.train_loss[-1]
+
+
+def first_batch(X, y, batch_size, seed):
+    order = np.random.default_rng(seed).permutation(len(X))[:batch_size]
+    return X[order], y[order]
+
+
+def test_batch_mean_on_full_batch_still_records_the_end_of_epoch_values():
+    X, y = data.make_circles(80, seed=0)
+    model = mlp.MLP([2, 8, 1], "tanh", "sigmoid", seed=0)
+    history = model.fit(X, y, epochs=10, learning_rate=0.5, train_metrics="batch_mean")
+    assert history.train_loss[-1] == pytest.approx(model.loss_value(X, y), rel=1e-12)
+    assert history.train_accuracy[-1] == model.accuracy(X, y)
+
+
+@pytest.mark.parametrize("epochs, learning_rate", [(30, 50.0), (30, 3.0)])
+def test_batch_mean_divergence_keeps_finite_weights_and_one_warning(epochs, learning_rate):
+    X, y = data.make_moons(100, seed=0)
+    model = mlp.MLP([2, 8, 1], "relu", "linear", seed=0)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        history = model.fit(X, y, epochs=epochs, learning_rate=learning_rate, batch_size=10, seed=0,
+                            train_metrics="batch_mean")
+    assert [w.category for w in caught] == [DivergenceWarning]
+    assert history.diverged and len(history) < epochs
+    assert all(math.isfinite(loss) for loss in history.train_loss)
+    assert all(np.all(np.isfinite(value)) for value in model.params.values())
+    limit = mlp.training.DIVERGENCE_FACTOR * max(history.initial_train_loss, 1.0)
+    assert model.loss_value(X, y) <= limit
+
+
+def test_train_metrics_must_be_one_of_the_two():
+    X, y = data.xor()
+    with pytest.raises(ValueError, match=r"'end_of_epoch' or 'batch_mean'; got 'mean'"):
+        mlp.MLP([2, 2, 1], seed=0).fit(X, y, epochs=1, train_metrics="mean")
+
+
+def test_first_layer_skips_the_gradient_of_the_data():
+    layer = mlp.Dense(3, 2, "tanh", seed=0)
+    X = np.random.default_rng(0).standard_normal((5, 3))
+    layer.forward(X)
+    assert layer.backward(np.ones((5, 2)), need_dX=False) is None
+    dW_without = layer.grads["W"].copy()
+    dX = layer.backward(np.ones((5, 2)))
+    assert dX.shape == (5, 3)
+    np.testing.assert_array_equal(layer.grads["W"], dW_without)
+
+
+class WreckingOptimizer:
+    """Plain gradient descent whose last update of epoch ``wreck_epoch`` (counting from 1) sets every weight to ``value``."""
+
+    def __init__(self, wreck_epoch, value, updates_per_epoch, learning_rate=0.1):
+        self.wreck_epoch, self.value, self.updates_per_epoch = wreck_epoch, value, updates_per_epoch
+        self.learning_rate = learning_rate
+
+    def start_epoch(self, epoch):
+        self.epoch, self.updates = epoch + 1, 0
+
+    def step(self, model):
+        self.updates += 1
+        for _, param, grad in model.params_and_grads():
+            param -= self.learning_rate * grad
+            if self.epoch == self.wreck_epoch and self.updates == self.updates_per_epoch:
+                param[...] = self.value
+
+
+@pytest.mark.parametrize("train_metrics", ["end_of_epoch", "batch_mean"])
+@pytest.mark.parametrize("wreck_epoch, value", [(2, 1e8), (2, np.nan), (5, np.nan)])
+def test_an_epoch_that_wrecks_the_weights_at_its_last_update_is_undone(train_metrics, wreck_epoch, value):
+    # batch_mean has no end-of-epoch measurement: epoch 2's ruin is found by epoch 3's first batch
+    # (or, after the last epoch, by the NaN check), and epoch 2 is dropped all the same.
+    X, y = data.make_moons(100, seed=0)
+    model = mlp.MLP([2, 8, 1], "relu", "linear", seed=0)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        history = model.fit(X, y, epochs=5, batch_size=25, seed=0, train_metrics=train_metrics,
+                            optimizer=WreckingOptimizer(wreck_epoch, value, updates_per_epoch=4))
+    assert [w.category for w in caught] == [DivergenceWarning]
+    assert history.diverged and history.epoch == list(range(1, wreck_epoch))
+    assert f"diverged in epoch {wreck_epoch}" in history.message
+    reference = mlp.MLP([2, 8, 1], "relu", "linear", seed=0)  # the same run, stopped before the ruined epoch
+    if wreck_epoch > 1:
+        reference.fit(X, y, epochs=wreck_epoch - 1, batch_size=25, seed=0,
+                      optimizer=WreckingOptimizer(0, value, updates_per_epoch=4))
+    for name, param in model.params.items():
+        np.testing.assert_array_equal(param, reference.params[name])

@@ -1,0 +1,118 @@
+"""Time every system on every workload side by side, in one run, and check the targets.
+
+Ratios between systems only hold when they are measured in the same run: on a shared machine
+the absolute times move 10-15% from one run to the next. So each repeat times every system once,
+in turn (interleaved), and the medians over the repeats are compared.
+"""
+
+from __future__ import annotations
+
+import statistics
+import time
+from dataclasses import dataclass, field
+
+from .systems import all_systems
+
+
+@dataclass
+class Timing:
+    """One system on one workload: the training times of each repeat and the test accuracy."""
+
+    system: str
+    seconds: list = field(default_factory=list)
+    accuracy: float | None = None
+    skipped: str | None = None  # why the system did not run
+
+    @property
+    def median(self) -> float | None:
+        return statistics.median(self.seconds) if self.seconds else None
+
+
+@dataclass
+class WorkloadResult:
+    workload: object
+    timings: dict  # system name -> Timing
+
+    def median(self, system: str) -> float | None:
+        timing = self.timings.get(system)
+        return None if timing is None else timing.median
+
+    def ratio(self, slower: str, faster: str) -> float | None:
+        """median(slower) / median(faster): how many times faster ``faster`` is."""
+        a, b = self.median(slower), self.median(faster)
+        return None if a is None or b is None else a / b
+
+
+def time_workload(workload, repeats: int, systems=None, progress=print) -> WorkloadResult:
+    """Train every system ``repeats`` times on ``workload``, interleaved, from the same initial weights."""
+    systems = all_systems() if systems is None else systems
+    timings = {}
+    for system in systems:
+        timings[system.name] = Timing(system.name, skipped=system.unavailable())
+    runnable = [system for system in systems if timings[system.name].skipped is None]
+    for repeat in range(repeats):
+        for system in runnable:
+            system.prepare(workload)  # untimed: fresh initial weights every repeat
+            start = time.perf_counter()
+            system.train()
+            timings[system.name].seconds.append(time.perf_counter() - start)
+        if progress:
+            progress(f"  {workload.name}: repeat {repeat + 1}/{repeats} done")
+    for system in runnable:
+        timings[system.name].accuracy = system.accuracy()  # of the last repeat (every repeat is identical)
+    return WorkloadResult(workload, timings)
+
+
+@dataclass
+class Target:
+    """One goal of the benchmark, e.g. "mlp >= 3x faster than scikit-learn on moons"."""
+
+    description: str
+    measured: float | None
+    goal: float
+    higher_is_better: bool = True
+    unit: str = "x"
+
+    @property
+    def met(self) -> bool | None:
+        if self.measured is None:
+            return None
+        return self.measured >= self.goal if self.higher_is_better else self.measured <= self.goal
+
+    def measured_text(self) -> str:
+        if self.measured is None:
+            return "not measured"
+        return f"{self.measured:.2f}{self.unit}" if self.unit == "x" else f"{self.measured:.3g} {self.unit}"
+
+
+SPEEDUP_OVER_SKLEARN = {"moons": 3.0, "digits_32": 3.0, "digits_256": 2.0, "synthetic": 1.2}
+FLOOR_RATIO = {"digits_32": 2.5, "synthetic": 1.3}
+ACCURACY_POINTS = 0.5
+WIDGET_SECONDS = 0.2
+
+
+def targets(results, widget_seconds=None) -> list[Target]:
+    """The issue's targets, evaluated on one run's results (``widget_seconds``: {label: median seconds})."""
+    by_name = {result.workload.name: result for result in results}
+    found = []
+    for name, goal in SPEEDUP_OVER_SKLEARN.items():
+        if name in by_name:
+            found.append(Target(f"{name}: mlp faster than scikit-learn", by_name[name].ratio("scikit-learn", "mlp"),
+                                goal))
+    for torch_name in ("PyTorch", "PyTorch float64"):
+        for name, result in by_name.items():
+            if result.timings.get(torch_name) and result.timings[torch_name].skipped is None:
+                found.append(Target(f"{name}: mlp faster than {torch_name}", result.ratio(torch_name, "mlp"), 1.0))
+    for name, goal in FLOOR_RATIO.items():
+        if name in by_name:
+            found.append(Target(f"{name}: mlp time / GEMM floor", by_name[name].ratio("mlp", "GEMM floor"), goal,
+                                higher_is_better=False))
+    for name, result in by_name.items():
+        if name.startswith("digits"):
+            mine, theirs = result.timings["mlp"].accuracy, result.timings["scikit-learn"].accuracy
+            gap = None if mine is None or theirs is None else 100 * abs(mine - theirs)
+            found.append(Target(f"{name}: test-accuracy gap, mlp vs scikit-learn", gap, ACCURACY_POINTS,
+                                higher_is_better=False, unit="points"))
+    for label, seconds in (widget_seconds or {}).items():
+        found.append(Target(f"widget: {label}", seconds, WIDGET_SECONDS, higher_is_better=False, unit="s"))
+    return found

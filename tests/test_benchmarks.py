@@ -1,0 +1,133 @@
+"""The benchmark code (benchmarks/) on tiny workloads: it runs, it compares like with like, it writes the table.
+
+No timing is asserted here: speed is measured by `make bench`, not by tests.
+"""
+
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from benchmarks import report
+from benchmarks.runner import Target, WorkloadResult, Timing, targets, time_workload
+from benchmarks.systems import GemmFloor, MlpSystem, SklearnSystem, TorchSystem, all_systems
+from benchmarks.workloads import moons, workloads
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def trained(system, workload):
+    system.prepare(workload)
+    system.train()
+    return system.weights()
+
+
+@pytest.mark.parametrize("workload", workloads("tiny"), ids=lambda w: w.name)
+def test_every_system_starts_from_the_workloads_initial_weights(workload):
+    initial = workload.initial_weights()
+    for system in (MlpSystem(), SklearnSystem()):
+        system.prepare(workload)
+        for name, value in system.weights().items():
+            np.testing.assert_array_equal(value, initial[name], err_msg=f"{system.name} {name}")
+
+
+def test_full_batch_mlp_and_scikit_learn_take_the_same_steps():
+    # Same data, weights, learning rate, loss and epochs: with one batch per epoch the shuffle
+    # cannot matter, so the trained weights agree to rounding. Any differing setting would show.
+    workload = moons(n_train=40, epochs=20)
+    mine, theirs = trained(MlpSystem(), workload), trained(SklearnSystem(), workload)
+    assert not np.allclose(mine["W1"], workload.initial_weights()["W1"])  # it did train
+    for name in mine:
+        np.testing.assert_allclose(mine[name], theirs[name], rtol=1e-9, atol=1e-12, err_msg=name)
+
+
+def test_end_of_epoch_metrics_do_not_change_the_steps():
+    workload = workloads("tiny")[1]
+    fast, exact = trained(MlpSystem("batch_mean"), workload), trained(MlpSystem("end_of_epoch"), workload)
+    for name in fast:
+        np.testing.assert_array_equal(fast[name], exact[name])
+
+
+def test_full_batch_pytorch_takes_the_same_steps_in_float64():
+    pytest.importorskip("torch")
+    workload = moons(n_train=40, epochs=20)
+    mine, theirs = trained(MlpSystem(), workload), trained(TorchSystem("float64"), workload)
+    for name in mine:
+        np.testing.assert_allclose(mine[name], theirs[name], rtol=1e-9, atol=1e-12, err_msg=name)
+
+
+def test_the_floor_does_the_matrix_products_of_every_step():
+    workload = workloads("tiny")[1]  # digits, batch 32, 300 examples: 10 batches (the last of 12)
+    assert workload.batch_sizes == [32] * 9 + [12]
+    floor = GemmFloor()
+    floor.prepare(workload)
+    floor.train()
+    layers = len(workload.layer_sizes) - 1
+    assert floor.multiplications == workload.epochs * 10 * (3 * layers - 1)  # no dX for layer 1
+
+
+def test_time_workload_interleaves_repeats_and_records_accuracy():
+    workload = workloads("tiny")[0]
+    result = time_workload(workload, repeats=2, systems=[MlpSystem(), SklearnSystem(), GemmFloor()], progress=None)
+    for name in ("mlp", "scikit-learn", "GEMM floor"):
+        assert len(result.timings[name].seconds) == 2 and all(s > 0 for s in result.timings[name].seconds)
+    assert 0 <= result.timings["mlp"].accuracy <= 1
+    assert result.timings["mlp"].accuracy == pytest.approx(result.timings["scikit-learn"].accuracy, abs=0.05)
+    assert result.timings["GEMM floor"].accuracy is None
+
+
+def test_a_missing_system_is_skipped_with_a_reason(monkeypatch):
+    import benchmarks.systems as systems
+
+    monkeypatch.setattr(systems, "torch", None)
+    result = time_workload(workloads("tiny")[0], repeats=1, systems=[MlpSystem(), TorchSystem("float32")], progress=None)
+    assert "pip install torch" in result.timings["PyTorch"].skipped
+    assert result.timings["PyTorch"].seconds == [] and result.median("PyTorch") is None
+    assert any("skipped: PyTorch is not installed" in line for line in report.workload_table(result))
+
+
+def fake_result(name, medians, accuracies=None):
+    workload = next(w for w in workloads("tiny") if w.name == name)
+    accuracies = accuracies or {}
+    return WorkloadResult(workload, {system: Timing(system, [seconds], accuracies.get(system))
+                                     for system, seconds in medians.items()})
+
+
+def test_targets_compare_medians_of_the_same_run():
+    results = [fake_result("moons", {"mlp": 1.0, "scikit-learn": 2.9, "GEMM floor": 0.1}),
+               fake_result("digits_32", {"mlp": 1.0, "scikit-learn": 3.1, "GEMM floor": 0.5},
+                           {"mlp": 0.970, "scikit-learn": 0.976})]
+    found = {target.description: target for target in targets(results, {"slider": 0.25})}
+    assert found["moons: mlp faster than scikit-learn"].met is False  # 2.9x < 3x
+    assert found["digits_32: mlp faster than scikit-learn"].met is True
+    assert found["digits_32: mlp time / GEMM floor"].measured == pytest.approx(2.0)
+    assert found["digits_32: mlp time / GEMM floor"].met is True
+    gap = found["digits_32: test-accuracy gap, mlp vs scikit-learn"]
+    assert gap.measured == pytest.approx(0.6) and gap.met is False
+    assert found["widget: slider"].met is False
+    assert Target("x", None, 1.0).met is None
+
+
+def test_make_bench_entry_point_writes_the_table_and_keeps_the_analysis(tmp_path):
+    output = tmp_path / "RESULTS.md"
+    output.write_text(f"old numbers\n{report.ANALYSIS_START}\nWhy digits_32 misses: call overhead.\n"
+                      f"{report.ANALYSIS_END}\n")
+    run = subprocess.run([sys.executable, "-m", "benchmarks", "--size", "tiny", "--repeats", "1", "--quick",
+                          "--output", str(output)], cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert run.returncode == 0, run.stderr
+    text = output.read_text()
+    assert "old numbers" not in text
+    assert "Why digits_32 misses: call overhead." in text  # the hand-written part survives
+    assert "logical CPU" in text and "BLAS (numpy)" in text and "scikit-learn:" in text
+    for system in ("mlp", "scikit-learn", "GEMM floor"):
+        assert f"| {system} |" in text
+    assert text.count("### ") == 4  # one table per workload
+    assert "| moons: mlp faster than scikit-learn | >= 3x |" in text
+    assert f"written: {output}" in run.stdout
+
+
+def test_every_system_in_the_table_has_a_distinct_name():
+    names = [system.name for system in all_systems()]
+    assert len(names) == len(set(names))
