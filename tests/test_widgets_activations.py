@@ -1,10 +1,12 @@
 """Tests for the activation explorer, in plain Python: set widget values, check what is computed and drawn.
 
 Outside a front end, setting a control's ``.value`` runs its callback at once (dummy comm).
-The widget pastes cached pixel layers into its image; ``snapshot()`` draws the same picture as
-vectors, so the plotted data is checked on the snapshot.
+The widget pastes two cached bands of pixels into its image, each drawn by a figure of its own;
+``snapshot()`` draws the same picture as vectors on one figure, so the plotted data is checked on
+the snapshot.
 """
 
+import io
 import warnings
 
 import matplotlib
@@ -15,6 +17,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 from matplotlib.backends.backend_agg import FigureCanvasAgg  # noqa: E402
+from PIL import Image  # noqa: E402
 
 import mlp  # noqa: E402
 from mlp.activations import ACTIVATIONS, sigmoid_derivative, softmax  # noqa: E402
@@ -170,25 +173,50 @@ def test_only_the_changed_half_is_recomputed():
     assert "he initialisation" in explorer.readout.value
 
 
-@pytest.mark.parametrize("activation", ["relu", "softmax"])
+def direct_pixels(explorer):
+    """The snapshot's drawing (all four panels on one figure, real legends) at the widget's size and dpi."""
+    figure = matplotlib.figure.Figure(figsize=explorer.figsize, dpi=explorer.dpi)
+    canvas = FigureCanvasAgg(figure)
+    explorer.draw(figure)
+    canvas.draw()
+    return np.asarray(canvas.buffer_rgba())[..., :3].astype(int)
+
+
+def widget_pixels(explorer):
+    return np.asarray(Image.open(io.BytesIO(bytes(explorer.image.value))).convert("RGB")).astype(int)
+
+
+@pytest.mark.parametrize("activation", ["relu", "softmax", "leaky_relu"])
 def test_the_widget_picture_equals_a_direct_drawing(activation):
-    """The two cached bands meet where no panel is: pasted together they are the full drawing."""
-    explorer = ActivationExplorer(activation=activation, depth=20)
+    """The two bands meet where no panel is, and their reused artists and pasted legends give the
+    same pixels as drawing everything afresh (legends are alpha-blended once more: a level or two)."""
+    explorer = ActivationExplorer(depth=5, bias=-1.0)
+    explorer.activation_dropdown.value = activation  # the bands' artists were built for sigmoid
+    explorer.depth_slider.value = 20
     explorer.z_slider.value = (-10.0, 10.0)
-    direct = matplotlib.figure.Figure(figsize=explorer.figsize, dpi=explorer.dpi)
-    canvas = FigureCanvasAgg(direct)
-    explorer.draw(direct)
-    canvas.draw()
-    expected = np.asarray(canvas.buffer_rgba())[..., :3]
-    widget = matplotlib.figure.Figure(figsize=explorer.figsize, dpi=explorer.dpi)
-    canvas = FigureCanvasAgg(widget)
-    explorer.figure, saved = widget, explorer.figure  # draw() pastes the bands into its own figure only
-    try:
-        explorer.draw(widget)
-    finally:
-        explorer.figure = saved
-    canvas.draw()
-    np.testing.assert_array_equal(np.asarray(canvas.buffer_rgba())[..., :3], expected)
+    widget, direct = widget_pixels(explorer), direct_pixels(explorer)
+    assert widget.shape == direct.shape == (480, 800, 3)
+    assert np.abs(widget - direct).max() <= 3
+
+
+def test_a_change_updates_the_same_artists():
+    explorer = ActivationExplorer(activation="relu", depth=8)
+    functions, artists = explorer._band_figures["functions"]
+    line, axes = artists["f"]["line"], list(functions.axes)
+    before = line.get_ydata().copy()
+    explorer.activation_dropdown.value = "tanh"
+    assert explorer._band_figures["functions"][0] is functions and list(functions.axes) == axes
+    assert artists["f"]["line"] is line
+    np.testing.assert_allclose(line.get_ydata(), np.tanh(line.get_xdata()))
+    assert not np.array_equal(line.get_ydata(), before)
+    stack, artists = explorer._band_figures["stack"]
+    gradients = artists["gradients"]["line"]
+    explorer.bias_slider.value = 1.0
+    assert artists["gradients"]["line"] is gradients
+    np.testing.assert_array_equal(gradients.get_ydata(), explorer.statistics.grad_norms)
+    # the bars follow the depth
+    explorer.depth_slider.value = 3
+    assert len(stack.axes[1].patches) == 3
 
 
 def test_constructor_arguments_and_validation():

@@ -32,18 +32,20 @@ from __future__ import annotations
 
 import html
 import math
+import time
 from dataclasses import dataclass
 
 import ipywidgets as widgets
 import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
+from matplotlib.patches import Rectangle
 from matplotlib.ticker import FuncFormatter, LogLocator, MaxNLocator, NullLocator
 
 from ..activations import ACTIVATIONS, get_activation
 from ..data import make_moons
 from ..network import MLP
-from .panel import Panel
+from .panel import LegendStamps, Panel, encode_png, legend_or_stamp, pin_label
 
 __all__ = ["ActivationExplorer", "StackStatistics", "stack_statistics", "derivative_values", "RELU_FAMILY",
            "SATURATION_FRACTION"]
@@ -54,7 +56,7 @@ RELU_FAMILY = ("relu", "leaky_relu", "elu", "selu")
 SATURATION_FRACTION = 0.01
 #: the grey comparison lines in the gradient panel
 REFERENCES = ("sigmoid", "tanh", "relu")
-#: how many drawings of each half of the picture are kept (each about 1 MB)
+#: how many drawings of each band of the picture are kept (its rows, RGB: about 0.5 MB each)
 BAND_CACHE = 12
 INITIALIZERS = ("xavier", "he", "lecun", "auto", "small_normal", "uniform")
 
@@ -189,8 +191,8 @@ class ActivationExplorer(Panel):
     def __init__(self, X=None, y=None, *, activation="sigmoid", z_range=(-5.0, 5.0), depth=12, width=32,
                  init="xavier", bias=0.0, seed=0):
         super().__init__("activation-explorer")
-        # No layout engine: with one, savefig draws the figure twice; draw() places the axes itself.
-        self.figure = Figure(figsize=self.figsize)
+        # No layout engine (a layout pass would double every draw): the axes sit at fixed places.
+        self.figure = Figure(figsize=self.figsize, dpi=self.dpi)  # what snapshots copy; the widget draws bands
         if (X is None) != (y is None):
             raise ValueError("give both X and y, or neither (for the lesson's moons)")
         if X is None:
@@ -234,7 +236,9 @@ class ActivationExplorer(Panel):
             widgets.HBox([self.depth_slider, self.init_dropdown, self.bias_slider]),
         ])
         self._cache: dict = {}
-        self._bands: dict = {}
+        self._bands: dict = {}  # band -> {its controls' values: its pixels}
+        self._band_figures: dict = {}  # band -> (its figure, its artists), built at the first draw
+        self._split = self._split_row()
         self.update()
 
     # --- computing ------------------------------------------------------------------
@@ -278,22 +282,33 @@ class ActivationExplorer(Panel):
         return html.escape(text, quote=False)
 
     # --- drawing --------------------------------------------------------------------
+    #
+    # The picture has two bands: the top one (f and f') changes with the activation and the z
+    # range, the bottom one (the deep stack) with the activation, depth, initialisation and bias.
+    # Each band has a figure of its own whose axes and artists are built once and afterwards only
+    # updated (set_data, limits, texts, visibility; legends pasted as pixels, see LegendStamps);
+    # a band is drawn only when its own controls changed, and its last BAND_CACHE drawings are
+    # kept, so going back to an activation costs only the PNG encoding. ``draw(figure)``
+    # (snapshots) builds the same artists on one figure, with real legends.
 
     def _grid(self, figure):
         return figure.add_gridspec(2, 2, left=0.075, right=0.985, bottom=0.085, top=0.95, hspace=0.45, wspace=0.2)
 
+    def refresh(self, readout: str) -> None:
+        """Paste the two bands together into the image, then (last) set the readout."""
+        start = time.perf_counter()
+        pixels = np.concatenate([self._band_pixels("functions"), self._band_pixels("stack")])
+        self.image.value = encode_png(pixels)
+        self.redraw_seconds = time.perf_counter() - start
+        self.readout.value = readout
+
     def draw(self, figure) -> None:
-        figure.set_layout_engine("none")  # fixed places: nothing moves between redraws
-        if figure is self.figure:
-            # The widget's picture is pasted from two cached bands of pixels, each redrawn only
-            # when its own controls change: the top band f and f' (activation, z range), the
-            # bottom band the deep stack (activation, depth, initialisation, bias).
-            split = self._split_row()
-            pixels = np.concatenate([self._band_pixels("functions")[:split], self._band_pixels("stack")[split:]])
-            figure.figimage(pixels, xo=0, yo=0, origin="upper")
-        else:  # a snapshot at its own resolution: draw everything
-            self._draw_part(figure, self._grid(figure), "functions")
-            self._draw_part(figure, self._grid(figure), "stack")
+        """The current picture on ``figure`` (a snapshot): built from scratch, every artist a vector."""
+        figure.set_layout_engine("none")  # fixed places: the same picture as the widget's
+        grid = self._grid(figure)
+        for part in ("functions", "stack"):
+            artists = self._build_part(figure, grid, part, stamps=None)
+            self._update_part(artists, part)
 
     def _split_row(self) -> int:
         """The pixel row between the two bands: 40 px above the lower panels (room for their
@@ -310,139 +325,247 @@ class ActivationExplorer(Panel):
         return (name, int(self.depth_slider.value), self.init_dropdown.value, float(self.bias_slider.value))
 
     def _band_pixels(self, part) -> np.ndarray:
-        """The whole picture with only one band's panels drawn, as RGBA pixels; the last
-        BAND_CACHE of each band are kept, so going back to an activation is instant."""
+        """The band's rows of the picture as RGB pixels (the functions band above the split row,
+        the stack band below it); the last BAND_CACHE of each band are kept."""
         cache = self._bands.setdefault(part, {})
         key = self._band_key(part)
         if key not in cache:
-            layer = Figure(figsize=self.figsize, dpi=self.dpi)
-            canvas = FigureCanvasAgg(layer)
-            self._draw_part(layer, self._grid(layer), part)
-            canvas.draw()
+            if part not in self._band_figures:
+                figure = Figure(figsize=self.figsize, dpi=self.dpi)
+                FigureCanvasAgg(figure)
+                stamps = LegendStamps(self.figsize, self.dpi)
+                self._band_figures[part] = (figure, self._build_part(figure, self._grid(figure), part, stamps))
+            figure, artists = self._band_figures[part]
+            self._update_part(artists, part)
+            figure.canvas.draw()
+            while artists["fixed_labels"]:  # after the first draw: their tick labels never change size
+                pin_label(artists["fixed_labels"].pop())
+            rows = slice(None, self._split) if part == "functions" else slice(self._split, None)
             if len(cache) >= BAND_CACHE:
                 del cache[next(iter(cache))]  # the oldest
-            cache[key] = np.asarray(canvas.buffer_rgba())[..., :3].copy()
+            cache[key] = np.asarray(figure.canvas.buffer_rgba())[rows, :, :3].copy()
         return cache[key]
 
-    def _draw_part(self, figure, grid, part) -> None:
+    def _build_part(self, figure, grid, part, stamps):
+        artists = {"figure": figure, "stamps": stamps}
+        if part == "functions":
+            artists["f"] = self._build_function_axes(figure.add_subplot(grid[0, 0]), MAIN_COLOR, "f", stamps)
+            artists["df"] = self._build_function_axes(figure.add_subplot(grid[0, 1]), DERIVATIVE_COLOR, "derivative",
+                                                      stamps)
+            artists["peak"] = artists["df"]["ax"].axhline(1.0, color=DERIVATIVE_COLOR, linestyle=":", linewidth=1.2)
+            artists["fixed_labels"] = [artists["f"]["ax"].xaxis, artists["df"]["ax"].xaxis]
+        else:
+            artists["gradients"] = self._build_gradients(figure.add_subplot(grid[1, 0]))
+            artists["units"] = self._build_units(figure.add_subplot(grid[1, 1]), stamps)
+            artists["fixed_labels"] = [artists["gradients"]["ax"].xaxis, artists["units"]["ax"].xaxis,
+                                       artists["units"]["ax"].yaxis]
+        return artists
+
+    def _update_part(self, artists, part) -> None:
         name = self.activation_dropdown.value
         if part == "functions":
-            self._draw_functions(figure.add_subplot(grid[0, 0]), figure.add_subplot(grid[0, 1]), get_activation(name))
+            self._update_functions(artists, get_activation(name))
         else:
-            self._draw_gradients(figure.add_subplot(grid[1, 0]), name)
-            self._draw_units(figure.add_subplot(grid[1, 1]), name)
+            self._update_gradients(artists["gradients"], name)
+            self._update_units(artists["units"], name, artists["stamps"])
 
-    def _draw_functions(self, ax_f, ax_df, activation) -> None:
+    # the top band: f and f'
+
+    @staticmethod
+    def _build_function_axes(ax, color, gid, stamps):
+        panel = {"ax": ax, "spans": []}
+        ax.axhline(0.0, color="black", linewidth=0.8)
+        panel["zero"] = ax.axvline(0.0, color="black", linewidth=0.8)
+        (panel["line"],) = ax.plot([], [], color=color, linewidth=2, gid=gid)
+        ax.set_title("", fontsize=10, y=1.0)  # an explicit y: no search for overlapping tick labels at every draw
+        ax.set_xlabel("z", labelpad=1)
+        ax.grid(True, alpha=0.3)
+        ax.xaxis.set_major_locator(MaxNLocator(6, steps=[1, 2, 5, 10]))  # few ticks: text is slow to draw
+        panel["legend"] = stamps.slot(ax.figure) if stamps else None
+        return panel
+
+    @staticmethod
+    def _set_spans(panel, intervals, label) -> None:
+        """The shaded flat intervals (axes-high rectangles): the ones drawn before, moved; extra ones
+        removed, not hidden (loc="best" would still steer the legend around a hidden one)."""
+        spans, ax = panel["spans"], panel["ax"]
+        while len(spans) > len(intervals):
+            spans.pop().remove()
+        while len(spans) < len(intervals):
+            spans.append(ax.axvspan(0.0, 1.0, color=FLAT_COLOR, linewidth=0))
+        for index, (span, (start, stop)) in enumerate(zip(spans, intervals)):
+            span.set_x(start)
+            span.set_width(stop - start)
+            span.set_label(label if index == 0 else None)
+
+    def _update_functions(self, artists, activation) -> None:
         low, high = self.z_slider.value
         z = np.linspace(low, high, 401)
         f, df = derivative_values(activation, z)
         peak = _peak_derivative(activation)
         flat = np.abs(df) < SATURATION_FRACTION * peak
+        intervals = _intervals(z, flat)
+        flat_label = f"flat: |f'| < {SATURATION_FRACTION:.0%} of its max"
         suffix = "" if activation.elementwise else " (first output of softmax([z, 0]))"
-        for ax, values, color, title in ((ax_f, f, MAIN_COLOR, f"f(z) = {activation.name}(z){suffix}"),
-                                         (ax_df, df, DERIVATIVE_COLOR, "f'(z)" + ("" if activation.elementwise else
-                                                                               ": Jacobian diagonal s(1 - s)"))):
-            for index, (start, stop) in enumerate(_intervals(z, flat)):
-                ax.axvspan(start, stop, color=FLAT_COLOR, linewidth=0,
-                           label=f"flat: |f'| < {SATURATION_FRACTION:.0%} of its max" if index == 0 else None)
-            ax.axhline(0.0, color="black", linewidth=0.8)
-            if low < 0 < high:
-                ax.axvline(0.0, color="black", linewidth=0.8)
-            ax.plot(z, values, color=color, linewidth=2, gid="f" if ax is ax_f else "derivative")
+        titles = (f"f(z) = {activation.name}(z){suffix}",
+                  "f'(z)" + ("" if activation.elementwise else ": Jacobian diagonal s(1 - s)"))
+        for panel, values, title in ((artists["f"], f, titles[0]), (artists["df"], df, titles[1])):
+            ax = panel["ax"]
+            self._set_spans(panel, intervals, flat_label)
+            panel["zero"].set_visible(low < 0 < high)
+            panel["line"].set_data(z, values)
             ax.set_xlim(low, high)
-            ax.set_title(title, fontsize=10)
-            ax.set_xlabel("z", labelpad=1)
-            ax.grid(True, alpha=0.3)
-            ax.xaxis.set_major_locator(MaxNLocator(6, steps=[1, 2, 5, 10]))  # few ticks: text is slow to draw
-        ax_df.axhline(peak, color=DERIVATIVE_COLOR, linestyle=":", linewidth=1.2, label=f"max |f'| = {peak:.3g}")
+            ax.title.set_text(title)
+        ax_f = artists["f"]["ax"]
+        ax_f.relim()  # f's y limits: the curve and the zero line, with matplotlib's usual margins
+        ax_f.autoscale_view(scalex=False)
+        artists["peak"].set_ydata([peak, peak])
+        artists["peak"].set_label(f"max |f'| = {peak:.3g}")
         low_df, high_df = min(float(df.min()), 0.0), max(float(df.max()), peak)
         pad = 0.08 * (high_df - low_df or 1.0)
-        ax_df.set_ylim(low_df - pad, high_df + pad)
-        ax_df.legend(fontsize=8, loc="best", framealpha=0.9)
-        if flat.any():
-            ax_f.legend(fontsize=8, loc="best", framealpha=0.9)
+        artists["df"]["ax"].set_ylim(low_df - pad, high_df + pad)
+        spans = artists["f"]["spans"][:1] if flat.any() else []
+        legend_or_stamp(artists["stamps"], artists["df"]["legend"], artists["df"]["ax"],
+                        artists["df"]["spans"][:1] + [artists["peak"]] if flat.any() else [artists["peak"]],
+                        fontsize=8, loc="best", framealpha=0.9)
+        legend_or_stamp(artists["stamps"], artists["f"]["legend"], ax_f, spans, fontsize=8, loc="best",
+                        framealpha=0.9)
 
-    def _draw_gradients(self, ax, name) -> None:
-        stats = self.statistics
+    # the bottom band: the deep stack
+
+    @staticmethod
+    def _build_gradients(ax):
+        panel = {"ax": ax, "references": []}
+        for _ in range(len(REFERENCES)):  # grey lines, each with its name at its end
+            (line,) = ax.plot([], [], color="#b0b0b0", linewidth=1.2)
+            name = ax.annotate("", (1, 1), xytext=(4, 0), textcoords="offset points", fontsize=8, color="#888888",
+                               va="center", annotation_clip=False)
+            panel["references"].append((line, name))
+        panel["missing"] = ax.text(0.99, 0.03, "", transform=ax.transAxes, ha="right", va="bottom", fontsize=7.5,
+                                   color="#888888")
+        (panel["line"],) = ax.plot([], [], color=MAIN_COLOR, marker="o", markersize=4, linewidth=2, gid="grad-norms")
+        # the line's name at its end, like the grey ones (cheaper than a legend)
+        panel["name"] = ax.annotate("", (1, 1), xytext=(4, -9), textcoords="offset points", fontsize=9,
+                                    color=MAIN_COLOR, fontweight="bold", va="center", annotation_clip=False)
+        (panel["zero"],) = ax.plot([], [], linestyle="none", marker="x", color=DEAD_COLOR, markersize=7,
+                                   clip_on=False)
+        panel["zero_note"] = ax.annotate("× = exactly 0", (1, 1), xytext=(0, 8), textcoords="offset points",
+                                         fontsize=8, color=DEAD_COLOR)
+        ax.set_yscale("log")
+        ax.yaxis.set_major_formatter(FuncFormatter(lambda value, _: f"{value:.0e}" if value < 1e-3 or value >= 1e4
+                                                   else f"{value:g}"))
+        ax.yaxis.set_minor_locator(NullLocator())
+        ax.set_ylabel("‖dW‖ of layer ℓ (log scale)")
+        ax.set_title("", fontsize=10, y=1.0)
+        ax.grid(True, alpha=0.3)
+        return panel
+
+    def _update_gradients(self, panel, name) -> None:
+        ax, stats = panel["ax"], self.statistics
         layers = np.arange(1, len(stats.grad_norms) + 1)
         values = [s.grad_norms for s in (stats, *self.references.values())]
         positive = np.concatenate([v[np.isfinite(v) & (v > 0)] for v in values] + [np.array([])])
         bottom = float(positive.min()) / 3 if positive.size else 1e-3
         top = float(positive.max()) * 3 if positive.size else 1.0
         missing = []
-        for ref, ref_stats in self.references.items():
+        references = list(self.references.items())
+        for index, (line, label) in enumerate(panel["references"]):
+            if index >= len(references):
+                line.set_visible(False)
+                label.set_visible(False)
+                continue
+            ref, ref_stats = references[index]
             norms = np.where(ref_stats.grad_norms > 0, ref_stats.grad_norms, np.nan)
-            ax.plot(layers, norms, color="#b0b0b0", linewidth=1.2)
-            if np.isfinite(norms[-1]):
-                ax.annotate(ref, (layers[-1], norms[-1]), xytext=(4, 0), textcoords="offset points", fontsize=8,
-                            color="#888888", va="center", annotation_clip=False)
+            line.set_data(layers, norms)
+            line.set_visible(True)
+            label.set_text(ref)
+            label.xy = (layers[-1], norms[-1])
+            label.set_visible(bool(np.isfinite(norms[-1])))
             if not np.all(np.isfinite(norms)):
                 missing.append(ref)
-        if missing:
-            ax.text(0.99, 0.03, f"{' and '.join(missing)}: exactly 0 in some layers (not shown)",
-                    transform=ax.transAxes, ha="right", va="bottom", fontsize=7.5, color="#888888")
+        panel["missing"].set_text(f"{' and '.join(missing)}: exactly 0 in some layers (not shown)" if missing else "")
         norms = stats.grad_norms
         shown = np.where(np.isfinite(norms) & (norms > 0), norms, np.nan)
-        ax.plot(layers, shown, color=MAIN_COLOR, marker="o", markersize=4, linewidth=2, gid="grad-norms")
+        panel["line"].set_data(layers, shown)
         finite = shown[np.isfinite(shown)]
-        if finite.size:  # the line's name at its end, like the grey ones (cheaper than a legend)
-            ax.annotate(name, (layers[np.isfinite(shown)][-1], finite[-1]), xytext=(4, -9), textcoords="offset points",
-                        fontsize=9, color=MAIN_COLOR, fontweight="bold", va="center", annotation_clip=False)
+        panel["name"].set_visible(bool(finite.size))
+        if finite.size:
+            panel["name"].set_text(name)
+            panel["name"].xy = (layers[np.isfinite(shown)][-1], finite[-1])
         zero = layers[norms == 0]
+        panel["zero"].set_data(zero, [bottom] * zero.size)
+        panel["zero"].set_visible(bool(zero.size))
+        panel["zero_note"].set_visible(bool(zero.size))
         if zero.size:
-            ax.plot(zero, [bottom] * zero.size, linestyle="none", marker="x", color=DEAD_COLOR, markersize=7,
-                    clip_on=False)
-            ax.annotate("× = exactly 0", (zero[0], bottom), xytext=(0, 8), textcoords="offset points", fontsize=8,
-                        color=DEAD_COLOR)
-        ax.set_yscale("log")
+            panel["zero_note"].xy = (zero[0], bottom)
         ax.set_ylim(bottom, top)
         decades = math.log10(top / bottom)
         ax.yaxis.set_major_locator(LogLocator(base=10, subs=(1.0,), numticks=7 if decades > 6 else 10))
-        ax.yaxis.set_major_formatter(FuncFormatter(lambda value, _: f"{value:.0e}" if value < 1e-3 or value >= 1e4
-                                                   else f"{value:g}"))
-        ax.yaxis.set_minor_locator(NullLocator())
         ax.set_xlim(0.5, layers[-1] * 1.12 + 1.5)  # room for the grey labels
         ax.set_xticks(_layer_ticks(layers[-1]))
         ax.set_xlabel(f"layer ℓ (1 = next to the input, {layers[-1]} = output)", labelpad=1)
-        ax.set_ylabel("‖dW‖ of layer ℓ (log scale)")
         ratio = stats.ratio
         ratio_text = f"‖dW1‖ / ‖dW{layers[-1]}‖ = {ratio:.1e}: {stats.verdict}" \
             if not math.isnan(ratio) and not stats.verdict.startswith("blocked") else stats.verdict
-        ax.set_title(f"gradient size per layer after one backward pass\n{ratio_text}", fontsize=10,
-                     color=DERIVATIVE_COLOR if stats.verdict != "roughly steady" else "black")
-        ax.grid(True, alpha=0.3)
+        ax.title.set_text(f"gradient size per layer after one backward pass\n{ratio_text}")
+        ax.title.set_color(DERIVATIVE_COLOR if stats.verdict != "roughly steady" else "black")
 
-    def _draw_units(self, ax, name) -> None:
-        stats = self.statistics
-        layers = np.arange(1, len(stats.dead_share) + 1)
-        m = len(self.X)
-        if name in RELU_FAMILY:
-            if name != "relu":
-                ax.bar(layers, 100 * stats.negative_share, width=0.8, color="none", edgecolor=OFF_COLOR,
-                       linewidth=1.5, label="z ≤ 0 for every example (a small gradient still passes)")
-            ax.bar(layers, 100 * stats.dead_share, width=0.6, color=DEAD_COLOR,
-                   label="dead: a = 0 for every example (gradient exactly 0)")
-            title = f"dead units per hidden layer (batch of {m})"
-            total = stats.dead_share.mean()
-        else:
-            ax.bar(layers, 100 * stats.saturated_share, width=0.6, color=OFF_COLOR,
-                   label=f"saturated: |f'(z)| < {SATURATION_FRACTION:.0%} of its max for every example")
-            title = f"saturated units per hidden layer (batch of {m})"
-            total = stats.saturated_share.mean()
+    def _build_units(self, ax, stamps):
+        panel = {"ax": ax, "bars": None, "bars_key": None}
         ax.set_ylim(0, 122)  # the legend sits above the 100 % line
         ax.set_yticks(range(0, 101, 20))
         ax.axhline(100, color="#888888", linewidth=0.8)
-        ax.set_xlim(0.4, layers[-1] + 0.6)
-        ax.set_xticks(_layer_ticks(layers[-1]))
         ax.set_xlabel("hidden layer ℓ", labelpad=1)
         ax.set_ylabel(f"% of the {self.width} units")
-        ax.set_title(title, fontsize=10)
+        ax.set_title("", fontsize=10, y=1.0)
         ax.grid(True, axis="y", alpha=0.3)
-        ax.legend(fontsize=8, loc="upper left", framealpha=0.9)
+        panel["none"] = ax.text(0.5, 0.62, "", transform=ax.transAxes, ha="center", va="center", fontsize=10,
+                                color="#888888")
+        panel["note"] = ax.text(0.98, 0.78, "", transform=ax.transAxes, ha="right", va="top", fontsize=8,
+                                color="#888888")
+        panel["legend"] = stamps.slot(ax.figure) if stamps else None
+        return panel
+
+    def _update_units(self, panel, name, stamps) -> None:
+        ax, stats = panel["ax"], self.statistics
+        depth = len(stats.dead_share)
+        layers = np.arange(1, depth + 1)
+        m = len(self.X)
+        outlined = name in RELU_FAMILY and name != "relu"
+        if panel["bars_key"] != (depth, outlined):  # new bars only when their number or kinds change
+            for container in panel["bars"] or ():
+                container.remove()
+            panel["bars"] = [ax.bar(layers, np.zeros(depth), width=0.8, color="none", edgecolor=OFF_COLOR,
+                                    linewidth=1.5)] if outlined else []
+            panel["bars"].append(ax.bar(layers, np.zeros(depth), width=0.6, color=OFF_COLOR))
+            panel["bars_key"] = (depth, outlined)
+        *outline, filled = panel["bars"]
+        handles = []
+        if name in RELU_FAMILY:
+            if outlined:
+                for bar, share in zip(outline[0].patches, stats.negative_share):
+                    bar.set_height(100 * share)
+                handles.append(Rectangle((0, 0), 1, 1, facecolor="none", edgecolor=OFF_COLOR, linewidth=1.5,
+                                         label="z ≤ 0 for every example (a small gradient still passes)"))
+            shares, color = stats.dead_share, DEAD_COLOR
+            handles.append(Rectangle((0, 0), 1, 1, facecolor=DEAD_COLOR,
+                                     label="dead: a = 0 for every example (gradient exactly 0)"))
+            title = f"dead units per hidden layer (batch of {m})"
+        else:
+            shares, color = stats.saturated_share, OFF_COLOR
+            handles.append(Rectangle((0, 0), 1, 1, facecolor=OFF_COLOR,
+                                     label=f"saturated: |f'(z)| < {SATURATION_FRACTION:.0%} of its max for every "
+                                           f"example"))
+            title = f"saturated units per hidden layer (batch of {m})"
+        for bar, share in zip(filled.patches, shares):
+            bar.set_height(100 * share)
+            bar.set_facecolor(color)
+        total = shares.mean()
+        ax.set_xlim(0.4, layers[-1] + 0.6)
+        ax.set_xticks(_layer_ticks(layers[-1]))
+        ax.title.set_text(title)
+        legend_or_stamp(stamps, panel["legend"], ax, handles, fontsize=8, loc="upper left", framealpha=0.9)
         note = "" if name in RELU_FAMILY else f"dead units are a ReLU-family failure;\n{name} units saturate instead"
-        if total == 0:
-            label = "no dead units" if name in RELU_FAMILY else "none"
-            ax.text(0.5, 0.62, label + (f"\n({note})" if note else ""), transform=ax.transAxes, ha="center",
-                    va="center", fontsize=10, color="#888888")
-        elif note:
-            ax.text(0.98, 0.78, note, transform=ax.transAxes, ha="right", va="top", fontsize=8, color="#888888")
+        label = "no dead units" if name in RELU_FAMILY else "none"
+        panel["none"].set_text(label + (f"\n({note})" if note else "") if total == 0 else "")
+        panel["note"].set_text(note if total != 0 else "")

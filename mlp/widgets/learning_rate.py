@@ -53,7 +53,7 @@ from ..data import make_moons, train_val_test_split
 from ..network import MLP
 from ..schedules import Constant, ExponentialDecay, InverseTimeDecay, StepDecay
 from ..training import DivergenceWarning, History, train
-from .panel import LegendStamps, Panel, draw_png, legend_or_stamp
+from .panel import LegendStamps, Panel, draw_png, legend_or_stamp, pin_label
 
 __all__ = ["LearningRateExplorer", "Run", "classify_runs", "lesson_schedule", "DEFAULT_SWEEP_RATES",
            "GOOD_FRACTION", "BOUNCE_FACTOR"]
@@ -500,8 +500,11 @@ class LearningRateExplorer(Panel):
         if self._artists is None or self._artists["mode"] != mode:
             self.figure.clear()
             self._artists = self._build(self.figure, mode, live=True)
+            self._artists["fixed_labels"] = [ax.xaxis for ax in self.figure.axes]
         self._update(self._artists)
         self.image.value = draw_png(self.figure)
+        while self._artists["fixed_labels"]:  # after the first draw: x tick labels never change height
+            pin_label(self._artists["fixed_labels"].pop())
         self.redraw_seconds = time.perf_counter() - start
         self.readout.value = readout
 

@@ -54,6 +54,18 @@ def draw_png(figure: Figure) -> bytes:
     return encode_png(canvas.buffer_rgba())
 
 
+def pin_label(axis) -> None:
+    """Keep ``axis``'s label where the last draw put it.
+
+    Matplotlib places an axis label at every draw, away from the tick labels' bounding boxes
+    (a few ms per axis). Where the tick labels never change size (x tick labels are always one
+    line high; fixed y ticks), pinning the label after the first draw gives the same picture.
+    Only for a figure always drawn at the same dpi (the widgets' own figures, not snapshots).
+    """
+    x, y = axis.label.get_position()
+    axis.set_label_coords(x, y, transform=axis.label.get_transform())
+
+
 def _look(handle):
     """What a legend entry looks like, as a hashable key (None when unknown: then it is never cached)."""
     if isinstance(handle, Line2D):
@@ -210,4 +222,4 @@ class Panel:
         return self.container._repr_mimebundle_(**kwargs)
 
 
-__all__ = ["Panel", "LegendStamps", "draw_png", "encode_png", "legend_or_stamp", "render_png"]
+__all__ = ["Panel", "LegendStamps", "draw_png", "encode_png", "legend_or_stamp", "pin_label", "render_png"]
