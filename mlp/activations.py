@@ -75,7 +75,7 @@ def tanh_derivative(z):
 
 def relu(z):
     """ReLU(z) = max(0, z). (Exact: it cannot underflow, so it needs no silencing.)"""
-    return np.maximum(0.0, np.asarray(z, dtype=np.float64))
+    return np.maximum(np.asarray(z, dtype=np.float64), 0.0)
 
 
 def relu_derivative(z):

@@ -160,7 +160,8 @@ class Dense:
             # Anything but a float matrix of the right width gets the checks and their messages.
             X = check_matrix(X, self.names[0], finite=False)
             _check_shapes(X, W, b, *self.names)
-        Z = X @ W + b  # (m, n_in) @ (n_in, n_out) + (n_out,) -> (m, n_out)
+        Z = X @ W  # (m, n_in) @ (n_in, n_out) -> (m, n_out)
+        Z += b  # + (n_out,) broadcast over the m rows; in place: no second (m, n_out) array
         self.cache = (X, W, Z, self.activation)
         return self.activation(Z) if activate else Z
 
