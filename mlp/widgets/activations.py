@@ -45,7 +45,7 @@ from matplotlib.ticker import FuncFormatter, LogLocator, MaxNLocator, NullLocato
 from ..activations import ACTIVATIONS, get_activation
 from ..data import make_moons
 from ..network import MLP
-from .panel import LegendStamps, Panel, encode_png, legend_or_stamp, pin_label
+from .panel import LegendStamps, Panel, encode_png, freeze_texts, legend_or_stamp, pin_label, tick_labels_shown
 
 __all__ = ["ActivationExplorer", "StackStatistics", "stack_statistics", "derivative_values", "RELU_FAMILY",
            "SATURATION_FRACTION"]
@@ -338,27 +338,50 @@ class ActivationExplorer(Panel):
             figure, artists = self._band_figures[part]
             self._update_part(artists, part)
             figure.canvas.draw()
-            while artists["fixed_labels"]:  # after the first draw: their tick labels never change size
-                pin_label(artists["fixed_labels"].pop())
+            frame = np.asarray(figure.canvas.buffer_rgba()).copy()  # the canvas keeps the figure's own drawing
+            if artists["frozen"] is None:  # the band's first draw
+                self._freeze(artists)
+            for stamp in (*artists["legends"], *artists["frozen"]):
+                stamp.paste(frame)
             rows = slice(None, self._split) if part == "functions" else slice(self._split, None)
             if len(cache) >= BAND_CACHE:
                 del cache[next(iter(cache))]  # the oldest
-            cache[key] = np.asarray(figure.canvas.buffer_rgba())[rows, :, :3].copy()
+            cache[key] = frame[rows, :, :3].copy()
         return cache[key]
 
+    @staticmethod
+    def _freeze(artists) -> None:
+        """After a band's first draw: pin the axis labels whose tick labels never change size, and
+        keep the texts that never change as pixels (text is the slowest thing to draw), hidden
+        in the figure from now on."""
+        for axis in (*artists["fixed_labels"], *artists.get("pinned_labels", ())):
+            pin_label(axis)
+        static = [[axis.label] for axis in artists["fixed_labels"]]
+        if "units" in artists:  # the fixed 0 .. 100 % ticks
+            units = artists["units"]["ax"]
+            static.append(tick_labels_shown(units.yaxis))
+        artists["frozen"] = freeze_texts(artists["figure"], static)
+        for texts in static:
+            for text in texts:
+                text.set_visible(False)
+        if "units" in artists:
+            units.tick_params(axis="y", labelleft=False)
+
     def _build_part(self, figure, grid, part, stamps):
-        artists = {"figure": figure, "stamps": stamps}
+        artists = {"figure": figure, "stamps": stamps, "legends": [], "frozen": None}
         if part == "functions":
-            artists["f"] = self._build_function_axes(figure.add_subplot(grid[0, 0]), MAIN_COLOR, "f", stamps)
-            artists["df"] = self._build_function_axes(figure.add_subplot(grid[0, 1]), DERIVATIVE_COLOR, "derivative",
-                                                      stamps)
+            artists["f"] = self._build_function_axes(figure.add_subplot(grid[0, 0]), MAIN_COLOR, "f")
+            artists["df"] = self._build_function_axes(figure.add_subplot(grid[0, 1]), DERIVATIVE_COLOR, "derivative")
+            for panel in (artists["f"], artists["df"]):
+                panel["legend"] = self._legend_slot(artists)
             artists["peak"] = artists["df"]["ax"].axhline(1.0, color=DERIVATIVE_COLOR, linestyle=":", linewidth=1.2)
             artists["fixed_labels"] = [artists["f"]["ax"].xaxis, artists["df"]["ax"].xaxis]
         else:
             artists["gradients"] = self._build_gradients(figure.add_subplot(grid[1, 0]))
-            artists["units"] = self._build_units(figure.add_subplot(grid[1, 1]), stamps)
-            artists["fixed_labels"] = [artists["gradients"]["ax"].xaxis, artists["units"]["ax"].xaxis,
-                                       artists["units"]["ax"].yaxis]
+            artists["units"] = self._build_units(figure.add_subplot(grid[1, 1]))
+            artists["units"]["legend"] = self._legend_slot(artists)
+            artists["fixed_labels"] = [artists["units"]["ax"].xaxis, artists["units"]["ax"].yaxis]
+            artists["pinned_labels"] = [artists["gradients"]["ax"].xaxis]  # its text follows the depth
         return artists
 
     def _update_part(self, artists, part) -> None:
@@ -372,7 +395,16 @@ class ActivationExplorer(Panel):
     # the top band: f and f'
 
     @staticmethod
-    def _build_function_axes(ax, color, gid, stamps):
+    def _legend_slot(artists):
+        """Where a pasted legend goes (None for a snapshot: it draws real legends)."""
+        if artists["stamps"] is None:
+            return None
+        slot = artists["stamps"].slot()
+        artists["legends"].append(slot)
+        return slot
+
+    @staticmethod
+    def _build_function_axes(ax, color, gid):
         panel = {"ax": ax, "spans": []}
         ax.axhline(0.0, color="black", linewidth=0.8)
         panel["zero"] = ax.axvline(0.0, color="black", linewidth=0.8)
@@ -381,7 +413,6 @@ class ActivationExplorer(Panel):
         ax.set_xlabel("z", labelpad=1)
         ax.grid(True, alpha=0.3)
         ax.xaxis.set_major_locator(MaxNLocator(6, steps=[1, 2, 5, 10]))  # few ticks: text is slow to draw
-        panel["legend"] = stamps.slot(ax.figure) if stamps else None
         return panel
 
     @staticmethod
@@ -510,7 +541,7 @@ class ActivationExplorer(Panel):
         ax.title.set_text(f"gradient size per layer after one backward pass\n{ratio_text}")
         ax.title.set_color(DERIVATIVE_COLOR if stats.verdict != "roughly steady" else "black")
 
-    def _build_units(self, ax, stamps):
+    def _build_units(self, ax):
         panel = {"ax": ax, "bars": None, "bars_key": None}
         ax.set_ylim(0, 122)  # the legend sits above the 100 % line
         ax.set_yticks(range(0, 101, 20))
@@ -523,7 +554,6 @@ class ActivationExplorer(Panel):
                                 color="#888888")
         panel["note"] = ax.text(0.98, 0.78, "", transform=ax.transAxes, ha="right", va="top", fontsize=8,
                                 color="#888888")
-        panel["legend"] = stamps.slot(ax.figure) if stamps else None
         return panel
 
     def _update_units(self, panel, name, stamps) -> None:

@@ -53,7 +53,7 @@ from ..data import make_moons, train_val_test_split
 from ..network import MLP
 from ..schedules import Constant, ExponentialDecay, InverseTimeDecay, StepDecay
 from ..training import DivergenceWarning, History, train
-from .panel import LegendStamps, Panel, draw_png, legend_or_stamp, pin_label
+from .panel import LegendStamps, Panel, encode_png, freeze_texts, legend_or_stamp, pin_label, tick_labels_shown
 
 __all__ = ["LearningRateExplorer", "Run", "classify_runs", "lesson_schedule", "DEFAULT_SWEEP_RATES",
            "GOOD_FRACTION", "BOUNCE_FACTOR"]
@@ -270,6 +270,7 @@ class LearningRateExplorer(Panel):
         self._stamps = LegendStamps(self.figsize, self.dpi)
         self._artists = None  # what the widget's figure shows, built once per layout (see refresh)
         self._sweep_figure = None  # the small multiples' own figure, see _sweep_pixels
+        self._pixels_key = None
         if (X is None) != (y is None):
             raise ValueError("give both X and y, or neither (for the lesson's moons)")
         if X is None:
@@ -488,25 +489,59 @@ class LearningRateExplorer(Panel):
     #
     # The widget's figure and its artists are built once per layout ("single run" or "sweep")
     # and afterwards only updated (set_data, limits, texts, visibility): rebuilding the axes,
-    # their ticks and legends at every change cost most of the redraw. Legends are pasted as
-    # pixels (LegendStamps); the sweep's small multiples live in a figure of their own, drawn
-    # once per sweep and pasted behind the final-loss panel. ``draw(figure)`` (snapshots) builds
-    # the same artists on a new figure, with real legends and the small multiples as vectors.
+    # their ticks and legends at every change cost most of the redraw. Then the picture is drawn
+    # and pixels are pasted over it: the legends (LegendStamps), and the texts that never change
+    # (x labels, the final-loss panel's fixed tick labels, fixed titles), drawn at the layout's
+    # first draw only. The sweep's small multiples live in a figure of their own, drawn once
+    # per sweep and pasted behind the final-loss panel. ``draw(figure)`` (snapshots) builds the
+    # same artists on a new figure, all of them drawn: real legends, the small multiples as vectors.
 
     def refresh(self, readout: str) -> None:
         """Update the picture (rebuilding it only when the layout changed), then (last) the readout."""
         start = time.perf_counter()
         mode = self.mode_toggle.value
-        if self._artists is None or self._artists["mode"] != mode:
+        artists = self._artists
+        if artists is None or artists["mode"] != mode or artists["rate_limits"] != self._rate_limits(mode):
             self.figure.clear()
-            self._artists = self._build(self.figure, mode, live=True)
-            self._artists["fixed_labels"] = [ax.xaxis for ax in self.figure.axes]
-        self._update(self._artists)
-        self.image.value = draw_png(self.figure)
-        while self._artists["fixed_labels"]:  # after the first draw: x tick labels never change height
-            pin_label(self._artists["fixed_labels"].pop())
+            artists = self._artists = self._build(self.figure, mode, live=True)
+        self._update(artists)
+        canvas = self.figure.canvas
+        canvas.draw()
+        pixels = np.asarray(canvas.buffer_rgba()).copy()  # the canvas keeps the figure's own drawing
+        if artists["frozen"] is None:  # the layout's first draw
+            self._freeze(artists)
+        for stamp in (*artists["legends"], *artists["frozen"]):
+            stamp.paste(pixels)
+        if mode == "sweep":
+            self._paste_sweep_pixels(pixels)
+        self.image.value = encode_png(pixels)
         self.redraw_seconds = time.perf_counter() - start
         self.readout.value = readout
+
+    def _freeze(self, artists) -> None:
+        """After the layout's first draw: pin the x labels, and keep the texts that never change as
+        pixels (drawing text is the slowest part of a redraw), hidden in the figure from now on."""
+        right = artists["ax2"]
+        for ax in self.figure.axes:  # x tick labels never change height
+            pin_label(ax.xaxis)
+        static = [[right.xaxis.label], tick_labels_shown(right.xaxis)]  # fixed: the rate axis never moves
+        if artists["mode"] == "sweep":
+            static.append([artists["note"]])
+        else:
+            static += [[artists["ax"].xaxis.label], [right.title]]
+        artists["frozen"] = freeze_texts(self.figure, static)
+        for texts in static:
+            for text in texts:
+                text.set_visible(False)
+        right.tick_params(axis="x", labelbottom=False)
+
+    def _rate_limits(self, mode) -> tuple:
+        """The final-loss panel's learning-rate axis: the slider's range and every rate shown, with room."""
+        if mode == "sweep":
+            rates = self.sweep_rates
+        else:
+            rates = list(self._log.get(self.current.settings, {})) if self.current is not None else []
+        return (min([MIN_RATE, *rates]) / 2, max([MAX_RATE, *rates]) * 2)
 
     def draw(self, figure) -> None:
         """The current picture on ``figure`` (a snapshot): built from scratch, every artist a vector."""
@@ -514,15 +549,14 @@ class LearningRateExplorer(Panel):
         self._update(self._build(figure, self.mode_toggle.value, live=False))
 
     def _build(self, figure, mode, live):
-        artists = {"mode": mode, "figure": figure, "stamps": self._stamps if live else None}
+        artists = {"mode": mode, "figure": figure, "stamps": self._stamps if live else None, "legends": [],
+                   "frozen": None, "rate_limits": self._rate_limits(mode)}
         if mode == "sweep":
             outer = self._sweep_grid(figure)
-            if live:  # the small multiples: pixels of their own figure, pasted behind the live axes
-                artists["background"] = figure.figimage(np.zeros((1, 1, 4)), xo=0, yo=0, origin="upper", zorder=-1)
-                artists["background_key"] = None
-            else:
+            if not live:  # the widget pastes the small multiples' pixels instead
                 artists["small"] = self._build_sweep_curves(figure, outer)
-                figure.text(0.5, 0.012, self._sweep_note(), ha="center", va="bottom", fontsize=7.5, color="#333333")
+            artists["note"] = figure.text(0.5, 0.012, self._sweep_note(), ha="center", va="bottom", fontsize=7.5,
+                                          color="#333333")
             ax = figure.add_subplot(outer[1])
             artists["ax2"] = ax
             artists["final"] = self._build_final_losses(ax, artists)
@@ -544,13 +578,22 @@ class LearningRateExplorer(Panel):
         ax.set_xlabel("epoch")
         ax.set_ylabel("loss (log scale)")
         ax.grid(True, alpha=0.25)
-        artists["legend"] = self._stamps.slot(figure) if live else None
+        artists["legend"] = self._legend_slot(artists)
         ax2 = figure.add_subplot(grid[1])
         artists["ax2"] = ax2
         artists["final"] = self._build_final_losses(ax2, artists)
         ax2.set_title("final loss vs learning rate, all your runs\n(these settings; coloured once there are 3)",
                       fontsize=9, y=1.0)
         return artists
+
+    @staticmethod
+    def _legend_slot(artists):
+        """Where the widget's pasted legend goes (None for a snapshot: it draws real legends)."""
+        if artists["stamps"] is None:
+            return None
+        slot = artists["stamps"].slot()
+        artists["legends"].append(slot)
+        return slot
 
     def _update(self, artists) -> None:
         if artists["mode"] == "sweep":
@@ -678,7 +721,7 @@ class LearningRateExplorer(Panel):
         ax.set_xlabel("learning rate α (log scale)")
         ax.set_ylabel("final loss (log scale)")
         ax.grid(True, alpha=0.25)
-        final["legend"] = artists["stamps"].slot(artists["figure"]) if artists["stamps"] else None
+        final["legend"] = self._legend_slot(artists)
         return final
 
     def _update_final_losses(self, artists, runs, verdicts, top) -> None:
@@ -702,8 +745,7 @@ class LearningRateExplorer(Panel):
         final["star"].set_data([current.learning_rate], [top if current.diverged else min(current.final_train_loss,
                                                                                            top)])
         final["start"].set_ydata([current.initial_loss] * 2)
-        all_rates = [run.learning_rate for run in runs]
-        ax.set_xlim(min([MIN_RATE, *all_rates]) / 2, max([MAX_RATE, *all_rates]) * 2)
+        ax.set_xlim(*artists["rate_limits"])
         bottom = min([loss for _, loss in finals] + [current.initial_loss]) * 0.6
         _set_log_limits(ax.yaxis, max(bottom, 1e-8), top * HEADROOM)
         handles = [Line2D([], [], color=VERDICT_COLORS[v], marker=VERDICT_MARKERS[v], linestyle="none", label=v)
@@ -735,9 +777,6 @@ class LearningRateExplorer(Panel):
         bottom, top = self._loss_limits(runs)
         if "small" in artists:  # a snapshot: the small multiples are its own axes
             self._update_sweep_curves(artists["small"], runs, bottom, top)
-        elif artists["background_key"] != self._sweep_key:
-            artists["background"].set_data(self._sweep_pixels())
-            artists["background_key"] = self._sweep_key
         self._update_final_losses(artists, runs, [run.verdict for run in runs], top)
         epochs, schedule, batch_size = runs[0].settings
         artists["ax2"].set_title(f"sweep: {len(runs)} learning rates, same initial weights\n"
@@ -745,20 +784,28 @@ class LearningRateExplorer(Panel):
                                  fontsize=9, y=1.0)
 
     def _sweep_pixels(self) -> np.ndarray:
-        """The sweep's small multiples and the note under them, as RGBA pixels of the whole figure.
-
-        They change only with the sweep, not with the slider: drawn once per sweep, in a figure of
-        their own whose artists are kept and updated from one sweep to the next."""
+        """The sweep's small multiples: RGBA pixels of the left part of the figure, up to just right
+        of their tick labels. They change only with the sweep, not with the slider: drawn once per
+        sweep, in a figure of their own whose artists are kept and updated from one sweep to the next."""
         if self._sweep_figure is None:
             figure = Figure(figsize=self.figsize, dpi=self.dpi)
             FigureCanvasAgg(figure)
-            outer = self._sweep_grid(figure)
-            self._sweep_figure = (figure, self._build_sweep_curves(figure, outer))
-            figure.text(0.5, 0.012, self._sweep_note(), ha="center", va="bottom", fontsize=7.5, color="#333333")
+            self._sweep_figure = (figure, self._build_sweep_curves(figure, self._sweep_grid(figure)))
         figure, small = self._sweep_figure
-        self._update_sweep_curves(small, self.sweep_runs, *self._loss_limits(self.sweep_runs))
-        figure.canvas.draw()
-        return np.asarray(figure.canvas.buffer_rgba()).copy()
+        if self._pixels_key != self._sweep_key:
+            self._update_sweep_curves(small, self.sweep_runs, *self._loss_limits(self.sweep_runs))
+            figure.canvas.draw()
+            right = max(ax.get_tightbbox().x1 for ax, _, _ in small)
+            self._pixels = np.asarray(figure.canvas.buffer_rgba())[:, :math.ceil(right) + 2].copy()
+            self._pixels_key = self._sweep_key
+        return self._pixels
+
+    def _paste_sweep_pixels(self, pixels) -> None:
+        """The small multiples behind everything else: pasted only where the picture is still the
+        white background (a long label of the final-loss panel stays on top, as if they were drawn first)."""
+        small = self._sweep_pixels()
+        region = pixels[:, :small.shape[1]]
+        np.copyto(region, small, where=(region == 255).all(axis=2, keepdims=True))
 
     def _build_sweep_curves(self, figure, outer):
         """One small panel per sweep rate (empty for now): training (solid) and validation (dashed) loss."""

@@ -13,6 +13,7 @@ fires the observers at once, so every callback can be tested without a browser.
 from __future__ import annotations
 
 import io
+import math
 import time
 from collections import OrderedDict
 
@@ -23,6 +24,7 @@ from matplotlib.colors import to_rgba
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
+from matplotlib.transforms import Bbox
 from PIL import Image
 
 
@@ -44,14 +46,45 @@ def encode_png(pixels) -> bytes:
     return buffer.getvalue()
 
 
-def draw_png(figure: Figure) -> bytes:
-    """Draw ``figure`` (which has an Agg canvas, at its own dpi) and return its pixels as PNG bytes.
+class Stamp:
+    """Pixels pasted over a figure's drawing, their top-left corner at (``row``, ``column``).
 
-    The quick path for a figure that is redrawn often: one draw, no savefig machinery.
+    RGBA pixels with transparency (a legend) are alpha-blended over what is there; ``opaque``
+    ones (a rectangle of an earlier drawing) replace it. An empty stamp pastes nothing.
     """
+
+    def __init__(self, pixels=None, row: int = 0, column: int = 0, opaque: bool = False):
+        self.pixels, self.row, self.column, self.opaque = pixels, int(row), int(column), opaque
+        self.visible = pixels is not None
+
+    def paste(self, target: np.ndarray) -> None:
+        """Paste into ``target``, an (height, width, 3 or 4) uint8 array of an opaque picture."""
+        if not self.visible:
+            return
+        height, width = self.pixels.shape[:2]
+        region = target[self.row:self.row + height, self.column:self.column + width]
+        pixels = self.pixels[:region.shape[0], :region.shape[1]]
+        if self.opaque:
+            region[...] = pixels[..., :region.shape[2]]
+            return
+        alpha = pixels[..., 3:4].astype(np.uint16)  # straight (not premultiplied) alpha, as Agg draws
+        region[..., :3] = (pixels[..., :3] * alpha + region[..., :3] * (255 - alpha) + 127) // 255
+
+
+def draw_frame(figure: Figure, stamps=()) -> np.ndarray:
+    """Draw ``figure`` (with an Agg canvas, at its own dpi) and paste ``stamps`` over a copy of its
+    pixels, in order: the (height, width, 4) uint8 picture. One draw, no savefig machinery."""
     canvas = figure.canvas if isinstance(figure.canvas, FigureCanvasAgg) else FigureCanvasAgg(figure)
     canvas.draw()
-    return encode_png(canvas.buffer_rgba())
+    pixels = np.asarray(canvas.buffer_rgba()).copy()  # the canvas keeps the figure's own drawing
+    for stamp in stamps:
+        stamp.paste(pixels)
+    return pixels
+
+
+def draw_png(figure: Figure, stamps=()) -> bytes:
+    """``draw_frame`` as PNG bytes."""
+    return encode_png(draw_frame(figure, stamps))
 
 
 def pin_label(axis) -> None:
@@ -64,6 +97,38 @@ def pin_label(axis) -> None:
     """
     x, y = axis.label.get_position()
     axis.set_label_coords(x, y, transform=axis.label.get_transform())
+
+
+def tick_labels_shown(axis) -> list:
+    """The tick labels ``axis`` drew at the last draw (those of the ticks inside the view)."""
+    low, high = sorted(axis.get_view_interval())
+    slack = 1e-9 * (abs(low) + abs(high))
+    return [tick.label1 for tick in axis.get_major_ticks()
+            if low - slack <= tick.get_loc() <= high + slack and tick.label1.get_visible() and tick.label1.get_text()]
+
+
+def freeze_texts(figure: Figure, groups, pad: int = 1) -> list:
+    """Opaque stamps of the texts of ``figure``'s last draw, one per group (a list of Text):
+    the rectangle around the group, ``pad`` pixels wider on every side.
+
+    Text is the slowest thing matplotlib draws. Texts that never change, on the bare figure
+    background outside every axes (axis labels, fixed tick labels, a fixed title) can be drawn
+    once: freeze them after the first draw, hide them, and paste the stamps over every later
+    drawing. Nothing else may ever be drawn inside their rectangles.
+    """
+    renderer = figure.canvas.get_renderer()
+    pixels = np.asarray(figure.canvas.buffer_rgba())
+    height, width = pixels.shape[:2]
+    stamps = []
+    for texts in groups:
+        boxes = [text.get_window_extent(renderer) for text in texts if text.get_visible() and text.get_text()]
+        if not boxes:
+            continue
+        box = Bbox.union(boxes)
+        top, bottom = max(height - math.ceil(box.y1) - pad, 0), min(height - math.floor(box.y0) + pad, height)
+        left, right = max(math.floor(box.x0) - pad, 0), min(math.ceil(box.x1) + pad, width)
+        stamps.append(Stamp(pixels[top:bottom, left:right].copy(), top, left, opaque=True))
+    return stamps
 
 
 def _look(handle):
@@ -85,9 +150,10 @@ class LegendStamps:
     A legend costs about as much to draw as all the curves under it: its text is laid out and
     rasterised at every draw. Its pixels depend only on its entries, its options and the axes'
     place, so each distinct legend is drawn once, alone, on a transparent figure of the same size
-    and dpi with an axes at the same place, and then pasted (alpha-blended, by a ``FigureImage``
-    above the axes) at exactly the pixels where it would have been drawn. ``loc="best"``, which
-    depends on the data, is resolved first on the real axes and then drawn as that place.
+    and dpi with an axes at the same place, and then alpha-blended (a ``Stamp``, pasted after
+    the figure is drawn: legends are on top of everything in their axes) at exactly the pixels
+    where it would have been drawn. ``loc="best"``, which depends on the data, is resolved first
+    on the real axes and then drawn as that place.
 
     Snapshots draw real legends (``legend_or_stamp`` with ``stamps=None``): they are vectors.
     """
@@ -100,16 +166,15 @@ class LegendStamps:
         self._cache: OrderedDict = OrderedDict()
         self.drawn = 0  # how many legends were drawn (the others were pasted from the cache)
 
-    def slot(self, figure: Figure, zorder: float = 5.0):
-        """A place on ``figure`` for one legend at a time (hidden until ``paste``)."""
-        image = figure.figimage(np.zeros((1, 1, 4)), xo=0, yo=0, origin="upper", zorder=zorder)
-        image.set_visible(False)
-        return image
+    @staticmethod
+    def slot() -> Stamp:
+        """A place for one legend at a time (empty until ``paste``)."""
+        return Stamp()
 
-    def paste(self, slot, ax, handles, **options) -> None:
-        """Show ``ax.legend(handles=handles, **options)`` in ``slot`` (nothing when ``handles`` is empty)."""
+    def paste(self, slot: Stamp, ax, handles, **options) -> None:
+        """Put ``ax.legend(handles=handles, **options)`` in ``slot`` (nothing when ``handles`` is empty)."""
         if not handles:
-            slot.set_visible(False)
+            slot.visible = False
             return
         if options.get("loc", "best") == "best":
             options = {**options, "loc": self._best_place(ax, handles, options)}
@@ -124,13 +189,11 @@ class LegendStamps:
                     self._cache.popitem(last=False)  # the oldest
         else:
             self._cache.move_to_end(key)
-        pixels, xo, yo = stamp
-        if slot.get_array() is not pixels:
-            slot.set_data(pixels)
-        slot.ox, slot.oy = xo, yo
-        slot.set_visible(True)
+        slot.pixels, slot.row, slot.column = stamp
+        slot.visible = True
 
-    def _best_place(self, ax, handles, options):
+    @staticmethod
+    def _best_place(ax, handles, options):
         """The lower-left corner (axes fraction) matplotlib's loc="best" picks for this legend on ``ax``."""
         legend = ax.legend(handles=handles, **options)
         try:
@@ -160,12 +223,11 @@ class LegendStamps:
         if not rows.size:
             return np.zeros((1, 1, 4), dtype=np.uint8), 0, 0
         top, bottom, left, right = rows[0], rows[-1] + 1, columns[0], columns[-1] + 1
-        # FigureImage offsets count pixels from the bottom-left corner
-        return pixels[top:bottom, left:right].copy(), int(left), int(pixels.shape[0] - bottom)
+        return pixels[top:bottom, left:right].copy(), int(top), int(left)
 
 
 def legend_or_stamp(stamps, slot, ax, handles, **options) -> None:
-    """A real legend on ``ax`` (``stamps`` None: snapshots) or its pasted pixels in ``slot``."""
+    """A real legend on ``ax`` (``stamps`` None: snapshots) or its pixels in ``slot``."""
     if stamps is None:
         if handles:
             ax.legend(handles=handles, **options)
@@ -222,4 +284,5 @@ class Panel:
         return self.container._repr_mimebundle_(**kwargs)
 
 
-__all__ = ["Panel", "LegendStamps", "draw_png", "encode_png", "legend_or_stamp", "pin_label", "render_png"]
+__all__ = ["Panel", "LegendStamps", "Stamp", "draw_frame", "draw_png", "encode_png", "freeze_texts",
+           "legend_or_stamp", "pin_label", "render_png", "tick_labels_shown"]
