@@ -784,19 +784,34 @@ class LearningRateExplorer(Panel):
                                  fontsize=9, y=1.0)
 
     def _sweep_pixels(self) -> np.ndarray:
-        """The sweep's small multiples: RGBA pixels of the left part of the figure, up to just right
-        of their tick labels. They change only with the sweep, not with the slider: drawn once per
-        sweep, in a figure of their own whose artists are kept and updated from one sweep to the next."""
+        """The sweep's small multiples: RGBA pixels of the left part of the figure. They change only
+        with the sweep, not with the slider: drawn once per sweep, in a figure of their own whose
+        artists are kept and updated from one sweep to the next."""
         if self._sweep_figure is None:
             figure = Figure(figsize=self.figsize, dpi=self.dpi)
             FigureCanvasAgg(figure)
-            self._sweep_figure = (figure, self._build_sweep_curves(figure, self._sweep_grid(figure)))
-        figure, small = self._sweep_figure
+            self._sweep_figure = (figure, self._build_sweep_curves(figure, self._sweep_grid(figure)), [])
+        figure, small, frozen = self._sweep_figure
         if self._pixels_key != self._sweep_key:
             self._update_sweep_curves(small, self.sweep_runs, *self._loss_limits(self.sweep_runs))
             figure.canvas.draw()
-            right = max(ax.get_tightbbox().x1 for ax, _, _ in small)
-            self._pixels = np.asarray(figure.canvas.buffer_rgba())[:, :math.ceil(right) + 2].copy()
+            if not frozen:  # the first draw: pin the labels that never move, keep the "epoch" labels as pixels
+                for ax, _, _ in small:
+                    pin_label(ax.xaxis)  # x tick labels never change height
+                    if not ax.yaxis.label.get_text():
+                        pin_label(ax.yaxis)  # no label to place
+                epoch_labels = [[ax.xaxis.label] for ax, _, _ in small if ax.xaxis.label.get_text()]
+                frozen += freeze_texts(figure, epoch_labels)
+                for (label,) in epoch_labels:
+                    label.set_visible(False)
+            pixels = np.asarray(figure.canvas.buffer_rgba()).copy()
+            for stamp in frozen:
+                stamp.paste(pixels)
+            # up to a fifth into the gap before the final-loss panel (only white is pasted beyond the
+            # small multiples' tick labels: the paste is under the live drawing anyway)
+            outer = self._sweep_grid(figure)
+            left, right = outer[0].get_position(figure).x1, outer[1].get_position(figure).x0
+            self._pixels = pixels[:, :int((left + 0.2 * (right - left)) * pixels.shape[1])].copy()
             self._pixels_key = self._sweep_key
         return self._pixels
 

@@ -6,6 +6,15 @@ is updated last, so "the readout shows the new value" means "the new picture is 
 (browser tests wait on it). ``snapshot()`` returns the current figure for a static copy
 under the panel, which GitHub and nbviewer show where widgets do not run.
 
+Redrawing fast (the bar: a new picture within 0.2 s of a slider change). A panel that redraws
+often keeps its figure's axes and artists and only updates them (``set_data``, limits, texts,
+visibility); ``figure.clear()`` and plotting again rebuild every axis, tick and legend. Text is
+then the slowest thing left to draw, so the helpers here keep drawn text as pixels:
+``LegendStamps`` draws each distinct legend once and pastes it; ``freeze_texts`` keeps the texts
+that never change (axis labels, fixed tick labels and titles) from a layout's first draw, to be
+hidden and pasted afterwards; ``pin_label`` stops matplotlib from placing an axis label again at
+every draw. ``encode_png`` encodes with quick compression.
+
 Outside a running front end (plain pytest) ipywidgets use a dummy comm: setting ``.value``
 fires the observers at once, so every callback can be tested without a browser.
 """
@@ -69,22 +78,6 @@ class Stamp:
             return
         alpha = pixels[..., 3:4].astype(np.uint16)  # straight (not premultiplied) alpha, as Agg draws
         region[..., :3] = (pixels[..., :3] * alpha + region[..., :3] * (255 - alpha) + 127) // 255
-
-
-def draw_frame(figure: Figure, stamps=()) -> np.ndarray:
-    """Draw ``figure`` (with an Agg canvas, at its own dpi) and paste ``stamps`` over a copy of its
-    pixels, in order: the (height, width, 4) uint8 picture. One draw, no savefig machinery."""
-    canvas = figure.canvas if isinstance(figure.canvas, FigureCanvasAgg) else FigureCanvasAgg(figure)
-    canvas.draw()
-    pixels = np.asarray(canvas.buffer_rgba()).copy()  # the canvas keeps the figure's own drawing
-    for stamp in stamps:
-        stamp.paste(pixels)
-    return pixels
-
-
-def draw_png(figure: Figure, stamps=()) -> bytes:
-    """``draw_frame`` as PNG bytes."""
-    return encode_png(draw_frame(figure, stamps))
 
 
 def pin_label(axis) -> None:
@@ -284,5 +277,5 @@ class Panel:
         return self.container._repr_mimebundle_(**kwargs)
 
 
-__all__ = ["Panel", "LegendStamps", "Stamp", "draw_frame", "draw_png", "encode_png", "freeze_texts",
-           "legend_or_stamp", "pin_label", "render_png", "tick_labels_shown"]
+__all__ = ["Panel", "LegendStamps", "Stamp", "encode_png", "freeze_texts", "legend_or_stamp", "pin_label",
+           "render_png", "tick_labels_shown"]
