@@ -293,9 +293,9 @@ def test_a_long_sweep_is_announced_in_the_readout_before_it_starts(monkeypatch):
         warnings.simplefilter("error")  # no NaN warnings, no DivergenceWarning (10 diverges)
         explorer.batch_dropdown.value = 32
     messages = [value for kind, value in events if kind == "readout"]
-    assert messages[0].startswith("training learning rate 0.1 at batch size 32 (60 epochs, about ")
+    assert messages[0].startswith("training learning rate 0.1 at batch size 32, 60 epochs (about ")
     n = len(explorer.sweep_rates) - 1  # the slider's rate 0.1 is one of them: already trained
-    assert messages[1].startswith(f"training {n} runs at batch size 32 (60 epochs each, about ")
+    assert messages[1].startswith(f"training {n} runs at batch size 32, 60 epochs each (about ")
     assert messages[2].startswith(f"training {n} runs at batch size 32: 1 of {n} done, about ")
     assert len(messages) == n + 2
     # the new picture, then the final readout, last

@@ -390,7 +390,7 @@ class LearningRateExplorer(Panel):
                 if announce:
                     left = self.estimate_seconds(key, runs=len(todo) - done)
                     progress = f": {done} of {len(todo)} done, about {_seconds_text(left)} left" if done else \
-                        f" ({key[0]} epochs each, about {_seconds_text(left)})"
+                        f", {key[0]} epochs each (about {_seconds_text(left)})"
                     self.readout.value = f"training {len(todo)} runs at {_batch_text(key[2])}{progress}..."
                 trained[rate] = run = self.train_run(rate, key, self._sweep_model)
                 self._note_time(run)
@@ -408,9 +408,10 @@ class LearningRateExplorer(Panel):
         return 1 if not batch_size or batch_size >= m else math.ceil(m / batch_size)
 
     def _note_time(self, run) -> None:
-        """Remember how long a parameter update took in ``run`` (for ``estimate_seconds``)."""
+        """Remember how long a parameter update took in ``run`` (for ``estimate_seconds``); not from
+        a run that diverged: cut short, its start-up costs weigh too much."""
         epochs, batch_size = len(run.train_loss), run.settings[2]
-        if epochs >= 3 and run.seconds > 0:
+        if not run.diverged and epochs >= 3 and run.seconds > 0:
             self._update_seconds.pop(batch_size, None)  # the most recent last
             self._update_seconds[batch_size] = run.seconds / (epochs * (self._updates_per_epoch(batch_size)
                                                                         + EPOCH_OVERHEAD))
@@ -444,8 +445,8 @@ class LearningRateExplorer(Panel):
         if current is None or current.learning_rate != learning_rate or current.settings != settings:
             estimate = self.estimate_seconds(settings)
             if estimate > LONG_SECONDS:  # say what is going on before the kernel is busy for a while
-                self.readout.value = (f"training learning rate {learning_rate:.4g} at {_batch_text(settings[2])} "
-                                      f"({settings[0]} epochs, about {_seconds_text(estimate)})...")
+                self.readout.value = (f"training learning rate {learning_rate:.4g} at {_batch_text(settings[2])}, "
+                                      f"{settings[0]} epochs (about {_seconds_text(estimate)})...")
             run = self.train_run(learning_rate, settings)
             self._note_time(run)
             if current is not None:
