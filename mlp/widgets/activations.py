@@ -37,7 +37,6 @@ from dataclasses import dataclass
 
 import ipywidgets as widgets
 import numpy as np
-from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 from matplotlib.ticker import FuncFormatter, LogLocator, MaxNLocator, NullLocator
@@ -45,7 +44,8 @@ from matplotlib.ticker import FuncFormatter, LogLocator, MaxNLocator, NullLocato
 from ..activations import ACTIVATIONS, get_activation
 from ..data import make_moons
 from ..network import MLP
-from .panel import LegendStamps, Panel, encode_png, freeze_texts, legend_or_stamp, pin_label, tick_labels_shown
+from .panel import (LegendStamps, Panel, encode_png, fixed_figure, freeze_texts, legend_or_stamp, pin_label,
+                    tick_labels_shown)
 
 __all__ = ["ActivationExplorer", "StackStatistics", "stack_statistics", "derivative_values", "RELU_FAMILY",
            "SATURATION_FRACTION"]
@@ -184,6 +184,8 @@ class ActivationExplorer(Panel):
     Attributes
     ----------
     statistics : the StackStatistics of the current stack; references : those of sigmoid, tanh, ReLU.
+    redraw_seconds : how long the last picture took. The picture is pasted together from two bands,
+        each drawn by a figure of its own (see ``refresh``); ``snapshot()`` draws it on one figure.
     """
 
     figsize = (10.0, 6.0)
@@ -191,8 +193,6 @@ class ActivationExplorer(Panel):
     def __init__(self, X=None, y=None, *, activation="sigmoid", z_range=(-5.0, 5.0), depth=12, width=32,
                  init="xavier", bias=0.0, seed=0):
         super().__init__("activation-explorer")
-        # No layout engine (a layout pass would double every draw): the axes sit at fixed places.
-        self.figure = Figure(figsize=self.figsize, dpi=self.dpi)  # what snapshots copy; the widget draws bands
         if (X is None) != (y is None):
             raise ValueError("give both X and y, or neither (for the lesson's moons)")
         if X is None:
@@ -331,8 +331,7 @@ class ActivationExplorer(Panel):
         key = self._band_key(part)
         if key not in cache:
             if part not in self._band_figures:
-                figure = Figure(figsize=self.figsize, dpi=self.dpi)
-                FigureCanvasAgg(figure)
+                figure = fixed_figure(self.figsize, self.dpi)
                 stamps = LegendStamps(self.figsize, self.dpi)
                 self._band_figures[part] = (figure, self._build_part(figure, self._grid(figure), part, stamps))
             figure, artists = self._band_figures[part]

@@ -44,8 +44,6 @@ from dataclasses import dataclass, replace
 
 import ipywidgets as widgets
 import numpy as np
-from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.ticker import FuncFormatter, LogLocator, MaxNLocator, NullLocator
 
@@ -53,7 +51,8 @@ from ..data import make_moons, train_val_test_split
 from ..network import MLP
 from ..schedules import Constant, ExponentialDecay, InverseTimeDecay, StepDecay
 from ..training import DivergenceWarning, History, train
-from .panel import LegendStamps, Panel, encode_png, freeze_texts, legend_or_stamp, pin_label, tick_labels_shown
+from .panel import (LegendStamps, Panel, encode_png, fixed_figure, freeze_texts, legend_or_stamp, pin_label,
+                    tick_labels_shown)
 
 __all__ = ["LearningRateExplorer", "Run", "classify_runs", "lesson_schedule", "DEFAULT_SWEEP_RATES",
            "GOOD_FRACTION", "BOUNCE_FACTOR"]
@@ -255,6 +254,9 @@ class LearningRateExplorer(Panel):
     initial_weights : what every run starts from.
     current : the current Run; previous_runs : the faint ones (most recent first);
     sweep_runs : the sweep's Runs with their ``verdict``; sweep_seconds : how long the sweep took.
+    figure : the widget's own figure, kept from one redraw to the next; its legends, fixed texts and
+        the sweep's small multiples are pasted as pixels, so use ``snapshot()`` for a picture to keep.
+    redraw_seconds : how long the last picture took (updating, drawing, pasting, PNG encoding).
     """
 
     figsize = (11.0, 4.3)
@@ -265,8 +267,7 @@ class LearningRateExplorer(Panel):
         super().__init__("lr-explorer")
         # No layout engine (a layout pass would double every draw): the axes sit at fixed places,
         # so the picture never moves between redraws. Drawn with Agg at the image's own dpi.
-        self.figure = Figure(figsize=self.figsize, dpi=self.dpi)
-        FigureCanvasAgg(self.figure)
+        self.figure = fixed_figure(self.figsize, self.dpi)
         self._stamps = LegendStamps(self.figsize, self.dpi)
         self._artists = None  # what the widget's figure shows, built once per layout (see refresh)
         self._sweep_figure = None  # the small multiples' own figure, see _sweep_pixels
@@ -789,8 +790,7 @@ class LearningRateExplorer(Panel):
         with the sweep, not with the slider: drawn once per sweep, in a figure of their own whose
         artists are kept and updated from one sweep to the next."""
         if self._sweep_figure is None:
-            figure = Figure(figsize=self.figsize, dpi=self.dpi)
-            FigureCanvasAgg(figure)
+            figure = fixed_figure(self.figsize, self.dpi)
             self._sweep_figure = (figure, self._build_sweep_curves(figure, self._sweep_grid(figure)), [])
         figure, small, frozen = self._sweep_figure
         if self._pixels_key != self._sweep_key:

@@ -44,6 +44,17 @@ def render_png(figure: Figure, dpi: int = 80) -> bytes:
     return buffer.getvalue()
 
 
+def fixed_figure(figsize, dpi, **options) -> Figure:
+    """A figure with an Agg canvas and no layout engine, whatever rcParams say: its axes stay
+    where they are put, and nothing moves between redraws."""
+    figure = Figure(figsize=figsize, dpi=dpi, **options)
+    figure.set_layout_engine(None)
+    if figure.get_layout_engine() is not None:  # rcParams ask for one
+        figure.set_layout_engine("none")
+    FigureCanvasAgg(figure)
+    return figure
+
+
 def encode_png(pixels) -> bytes:
     """RGBA (or RGB) pixels, an array or a canvas's ``buffer_rgba()``, as PNG bytes.
 
@@ -153,8 +164,8 @@ class LegendStamps:
 
     def __init__(self, figsize, dpi, capacity: int = 64):
         self.figsize, self.dpi, self.capacity = tuple(figsize), dpi, capacity
-        self._figure = Figure(figsize=self.figsize, dpi=dpi, facecolor="none")
-        self._canvas = FigureCanvasAgg(self._figure)
+        self._figure = fixed_figure(self.figsize, dpi, facecolor="none")
+        self._canvas = self._figure.canvas
         self._axes: dict = {}  # axes position -> the transparent figure's axes at that place
         self._cache: OrderedDict = OrderedDict()
         self.drawn = 0  # how many legends were drawn (the others were pasted from the cache)
@@ -277,5 +288,5 @@ class Panel:
         return self.container._repr_mimebundle_(**kwargs)
 
 
-__all__ = ["Panel", "LegendStamps", "Stamp", "encode_png", "freeze_texts", "legend_or_stamp", "pin_label",
-           "render_png", "tick_labels_shown"]
+__all__ = ["Panel", "LegendStamps", "Stamp", "encode_png", "fixed_figure", "freeze_texts", "legend_or_stamp",
+           "pin_label", "render_png", "tick_labels_shown"]
