@@ -76,8 +76,14 @@ def derivative_values(activation, z) -> tuple[np.ndarray, np.ndarray]:
 
 def _peak_derivative(activation) -> float:
     """The largest |f'(z)| over z in [-20, 20] (1 for ReLU, 1/4 for sigmoid and for softmax's diagonal)."""
-    _, derivative = derivative_values(activation, np.linspace(-20.0, 20.0, 8001))
-    return float(np.max(np.abs(derivative)))
+    activation = get_activation(activation)
+    if activation.name not in _PEAKS or _PEAKS[activation.name][0] is not activation:
+        _, derivative = derivative_values(activation, np.linspace(-20.0, 20.0, 8001))
+        _PEAKS[activation.name] = (activation, float(np.max(np.abs(derivative))))
+    return _PEAKS[activation.name][1]
+
+
+_PEAKS: dict = {}  # activation name -> (the activation, its peak |f'|), computed once
 
 
 def _unit_slopes(activation, Z) -> np.ndarray:
@@ -375,6 +381,7 @@ class ActivationExplorer(Panel):
                 panel["legend"] = self._legend_slot(artists)
             artists["peak"] = artists["df"]["ax"].axhline(1.0, color=DERIVATIVE_COLOR, linestyle=":", linewidth=1.2)
             artists["fixed_labels"] = [artists["f"]["ax"].xaxis, artists["df"]["ax"].xaxis]
+            artists["pinned_labels"] = [artists["f"]["ax"].yaxis, artists["df"]["ax"].yaxis]  # no label to place
         else:
             artists["gradients"] = self._build_gradients(figure.add_subplot(grid[1, 0]))
             artists["units"] = self._build_units(figure.add_subplot(grid[1, 1]))
