@@ -99,10 +99,10 @@ def targets(results, widget_seconds=None) -> list[Target]:
         if name in by_name:
             found.append(Target(f"{name}: mlp faster than scikit-learn", by_name[name].ratio("scikit-learn", "mlp"),
                                 goal))
-    for torch_name in ("PyTorch", "PyTorch float64"):
+    for mine, theirs in (("mlp", "PyTorch float64"), ("mlp float32", "PyTorch")):  # like with like
         for name, result in by_name.items():
-            if result.timings.get(torch_name) and result.timings[torch_name].skipped is None:
-                found.append(Target(f"{name}: mlp faster than {torch_name}", result.ratio(torch_name, "mlp"), 1.0))
+            if all(result.timings.get(system) and result.timings[system].skipped is None for system in (mine, theirs)):
+                found.append(Target(f"{name}: {mine} faster than {theirs}", result.ratio(theirs, mine), 1.0))
     for name, goal in FLOOR_RATIO.items():
         if name in by_name:
             found.append(Target(f"{name}: mlp time / GEMM floor", by_name[name].ratio("mlp", "GEMM floor"), goal,

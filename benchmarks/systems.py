@@ -46,32 +46,35 @@ class MlpSystem:
 
     train_metrics "batch_mean" records the mean of the batch losses, as scikit-learn's fit
     does (its ``loss_curve_``): the same work. "end_of_epoch" (mlp's default) also measures the
-    whole training set after every epoch, one more forward pass per epoch.
+    whole training set after every epoch, one more forward pass per epoch. dtype "float32"
+    builds a float32 network (its data converted untimed, as PyTorch's tensors are).
     """
 
-    def __init__(self, train_metrics="batch_mean"):
-        self.train_metrics = train_metrics
-        self.name = "mlp" if train_metrics == "batch_mean" else "mlp, end-of-epoch metrics"
+    def __init__(self, train_metrics="batch_mean", dtype="float64"):
+        self.train_metrics, self.dtype = train_metrics, np.dtype(dtype)
+        self.name = "mlp" + ("" if train_metrics == "batch_mean" else ", end-of-epoch metrics") + \
+            ("" if self.dtype == np.float64 else f" {self.dtype.name}")
 
     def unavailable(self):
         return None
 
     def prepare(self, workload):
-        self.workload = workload
-        self.model = MLP(list(workload.layer_sizes), "relu", workload.output_activation, seed=workload.seed)
-        self.model.set_weights(workload.initial_weights())
+        self.workload = w = workload
+        self.model = MLP(list(w.layer_sizes), "relu", w.output_activation, seed=w.seed, dtype=self.dtype)
+        self.model.set_weights(w.initial_weights())
+        self.X, self.X_test = w.X_train.astype(self.dtype), w.X_test.astype(self.dtype)
 
     def train(self):
         w = self.workload
-        self.history = self.model.fit(w.X_train, w.y_train, epochs=w.epochs, learning_rate=w.learning_rate,
+        self.history = self.model.fit(self.X, w.y_train, epochs=w.epochs, learning_rate=w.learning_rate,
                                       batch_size=w.batch_size, seed=w.seed, progress=False,
                                       train_metrics=self.train_metrics)
 
     def accuracy(self):
-        return self.model.accuracy(self.workload.X_test, self.workload.y_test)
+        return self.model.accuracy(self.X_test, self.workload.y_test)
 
     def weights(self):
-        return self.model.get_weights()
+        return {name: value.astype(np.float64) for name, value in self.model.get_weights().items()}
 
 
 class SklearnSystem:
@@ -244,4 +247,4 @@ class GemmFloor:
 
 def all_systems() -> list:
     """Every system, in the order of the table. Unavailable ones say why in ``unavailable()``."""
-    return [MlpSystem(), MlpSystem("end_of_epoch"), SklearnSystem(), TorchSystem("float64"), TorchSystem("float32"), GemmFloor()]
+    return [MlpSystem(), MlpSystem("end_of_epoch"), MlpSystem(dtype="float32"), SklearnSystem(), TorchSystem("float64"), TorchSystem("float32"), GemmFloor()]

@@ -29,6 +29,13 @@ SELU_ALPHA = 1.6732632423543772848170429916717
 SELU_SCALE = 1.0507009873554804934193349852946
 
 
+def _as_float(z) -> np.ndarray:
+    """z as a float array: float32 and float64 arrays stay as they are (a float32 network stays
+    float32); anything else (lists, ints, bools) becomes float64."""
+    z = np.asarray(z)
+    return z if z.dtype == np.float64 or z.dtype == np.float32 else z.astype(np.float64)
+
+
 def _underflow_to_zero(function):
     """Run ``function`` with numpy's underflow flag silenced: a result too small for
     float64 (e^-10000) is rounded to 0, the correctly rounded answer, not an error."""
@@ -48,7 +55,7 @@ def sigmoid(z):
     For z >= 0 use 1 / (1 + e^(-z)); for z < 0 the algebraically equal
     e^z / (1 + e^z). Both only ever take exp of a number <= 0.
     """
-    z = np.asarray(z, dtype=np.float64)
+    z = _as_float(z)
     e = np.exp(-np.abs(z))  # e^(-|z|), in (0, 1]
     return np.where(z >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
 
@@ -63,37 +70,39 @@ def sigmoid_derivative(z):
 @_underflow_to_zero
 def tanh(z):
     """tanh(z) = (e^z - e^(-z)) / (e^z + e^(-z)) = 2 sigma(2z) - 1, in (-1, 1)."""
-    return np.tanh(np.asarray(z, dtype=np.float64))
+    return np.tanh(_as_float(z))
 
 
 @_underflow_to_zero
 def tanh_derivative(z):
     """tanh'(z) = 1 - tanh(z)^2; at most 1, at z = 0."""
-    t = np.tanh(np.asarray(z, dtype=np.float64))
+    t = np.tanh(_as_float(z))
     return 1.0 - t * t
 
 
 def relu(z):
     """ReLU(z) = max(0, z). (Exact: it cannot underflow, so it needs no silencing.)"""
-    return np.maximum(np.asarray(z, dtype=np.float64), 0.0)
+    return np.maximum(_as_float(z), 0.0)
 
 
 def relu_derivative(z):
     """ReLU'(z) = 1 if z > 0 else 0. Convention: ReLU'(0) = 0."""
-    return (np.asarray(z) > 0).astype(np.float64)
+    z = _as_float(z)
+    return (z > 0).astype(z.dtype)
 
 
 @_underflow_to_zero
 def leaky_relu(z, alpha: float = LEAKY_RELU_ALPHA):
     """LeakyReLU(z) = z if z > 0 else alpha * z (alpha = 0.01)."""
-    z = np.asarray(z, dtype=np.float64)
+    z = _as_float(z)
     return np.where(z > 0, z, alpha * z)
 
 
 @_underflow_to_zero
 def leaky_relu_derivative(z, alpha: float = LEAKY_RELU_ALPHA):
     """LeakyReLU'(z) = 1 if z > 0 else alpha. Convention: LeakyReLU'(0) = alpha."""
-    return np.where(np.asarray(z) > 0, 1.0, alpha)
+    z = _as_float(z)
+    return np.where(z > 0, 1.0, alpha).astype(z.dtype)
 
 
 @_underflow_to_zero
@@ -102,7 +111,7 @@ def elu(z, alpha: float = ELU_ALPHA):
 
     ``expm1`` of min(z, 0) keeps e^z - 1 exact near 0 and never overflows.
     """
-    z = np.asarray(z, dtype=np.float64)
+    z = _as_float(z)
     negative_part = alpha * np.expm1(np.minimum(z, 0.0))
     return np.where(z > 0, z, negative_part)
 
@@ -110,7 +119,7 @@ def elu(z, alpha: float = ELU_ALPHA):
 @_underflow_to_zero
 def elu_derivative(z, alpha: float = ELU_ALPHA):
     """ELU'(z) = 1 if z > 0 else alpha * e^z. Convention: ELU'(0) = alpha."""
-    z = np.asarray(z, dtype=np.float64)
+    z = _as_float(z)
     negative_part = alpha * np.exp(np.minimum(z, 0.0))
     return np.where(z > 0, 1.0, negative_part)
 
@@ -130,7 +139,7 @@ def selu_derivative(z):
 @_underflow_to_zero
 def softplus(z):
     """softplus(z) = ln(1 + e^z), a smooth ReLU, computed as logaddexp(0, z)."""
-    return np.logaddexp(0.0, np.asarray(z, dtype=np.float64))
+    return np.logaddexp(0.0, _as_float(z))
 
 
 @_underflow_to_zero
@@ -142,27 +151,27 @@ def softplus_derivative(z):
 @_underflow_to_zero
 def gaussian(z):
     """gaussian(z) = e^(-z^2), a bump with maximum 1 at z = 0."""
-    z = np.asarray(z, dtype=np.float64)
+    z = _as_float(z)
     return np.exp(-z * z)
 
 
 @_underflow_to_zero
 def gaussian_derivative(z):
     """gaussian'(z) = -2 z e^(-z^2)."""
-    z = np.asarray(z, dtype=np.float64)
+    z = _as_float(z)
     return -2.0 * z * np.exp(-z * z)
 
 
 @_underflow_to_zero
 def linear(z):
     """linear(z) = z, the identity: no activation at all."""
-    return np.array(z, dtype=np.float64)
+    return _as_float(z).copy()
 
 
 @_underflow_to_zero
 def linear_derivative(z):
     """linear'(z) = 1."""
-    return np.ones_like(np.asarray(z, dtype=np.float64))
+    return np.ones_like(_as_float(z))
 
 
 @_underflow_to_zero
@@ -173,7 +182,7 @@ def softmax(z):
     Subtracting each row's maximum first changes nothing mathematically
     (the factor e^(-max) cancels) and keeps every exp argument <= 0.
     """
-    z = np.asarray(z, dtype=np.float64)
+    z = _as_float(z)
     shifted = z - z.max(axis=-1, keepdims=True)  # (m, C), each row's max is 0
     e = np.exp(shifted)  # (m, C), in (0, 1]
     return e / e.sum(axis=-1, keepdims=True)  # (m, C)

@@ -38,8 +38,8 @@ def _describe_index(index: tuple[int, ...], ndim: int) -> str:
     return f"index {index}"
 
 
-def as_float_array(values, name: str) -> np.ndarray:
-    """Convert ``values`` to a float64 array, or raise TypeError naming its type."""
+def as_float_array(values, name: str, dtype=np.float64) -> np.ndarray:
+    """Convert ``values`` to a float array (float64 unless ``dtype`` says float32), or raise TypeError naming its type."""
     if isinstance(values, (str, bytes)):
         raise TypeError(f"{name} must be an array of numbers; got a {type(values).__name__}: {values!r}")
     try:
@@ -58,12 +58,12 @@ def as_float_array(values, name: str) -> np.ndarray:
         )
     if np.iscomplexobj(array):
         raise TypeError(f"{name} must hold real numbers; got complex dtype {array.dtype}")
-    return array.astype(np.float64, copy=False)
+    return array.astype(dtype, copy=False)
 
 
 def check_matrix(
     X, name: str = "X", n_features: int | None = None, expected_by: str = "the network",
-    finite: bool = True,
+    finite: bool = True, dtype=np.float64,
 ) -> np.ndarray:
     """Check a data matrix: 2-D, rows are examples, at least one, all finite.
 
@@ -76,12 +76,13 @@ def check_matrix(
         wrong (e.g. "the network (W1 has shape (2, 4))").
     finite : also reject NaN and inf (data); False for values inside a network, where
         the training loop's divergence guard deals with them.
+    dtype : float64, or float32 for a float32 network.
 
     Returns
     -------
-    X : ndarray of float64, shape (m, n)
+    X : ndarray of ``dtype``, shape (m, n)
     """
-    X = as_float_array(X, name)
+    X = as_float_array(X, name, dtype)
     n_text = "n" if n_features is None else n_features
     if X.size == 0:
         raise ValueError(f"{name} is empty: expected at least one example (row) of shape (m, {n_text}); "

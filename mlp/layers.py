@@ -115,15 +115,18 @@ class Dense:
     activation : name of the activation, e.g. "relu" (see ``mlp.activations``).
     init : weight initialiser name, or "auto" (He for ReLU-like, Xavier otherwise).
     seed : int or numpy.random.Generator for the initial weights.
+    dtype : float64 (default), or float32: half the memory and about twice the speed on large
+        matrices, with 7 significant digits instead of 16 (too few for a gradient check).
     """
 
-    def __init__(self, n_in: int, n_out: int, activation="relu", init="auto", seed=None, number=None):
+    def __init__(self, n_in: int, n_out: int, activation="relu", init="auto", seed=None, number=None,
+                 dtype=np.float64):
         self.activation = get_activation(activation)
         rng = make_rng(seed)
         initialize = get_initializer(init, self.activation.name)
         self.params = {
-            "W": np.asarray(initialize(n_in, n_out, rng), dtype=np.float64),  # (n_in, n_out)
-            "b": np.zeros(n_out),  # (n_out,)
+            "W": np.asarray(initialize(n_in, n_out, rng), dtype=dtype),  # (n_in, n_out)
+            "b": np.zeros(n_out, dtype=dtype),  # (n_out,)
         }
         self.grads = {name: np.zeros_like(value) for name, value in self.params.items()}
         self.cache = None
@@ -156,9 +159,9 @@ class Dense:
         output layer's Z directly (cross-entropy "with logits") never needs f(Z) there.
         """
         W, b = self.params["W"], self.params["b"]
-        if not (isinstance(X, np.ndarray) and X.dtype == np.float64 and X.ndim == 2 and X.shape[1] == W.shape[0]):
+        if not (isinstance(X, np.ndarray) and X.dtype == W.dtype and X.ndim == 2 and X.shape[1] == W.shape[0]):
             # Anything but a float matrix of the right width gets the checks and their messages.
-            X = check_matrix(X, self.names[0], finite=False)
+            X = check_matrix(X, self.names[0], finite=False, dtype=W.dtype)
             _check_shapes(X, W, b, *self.names)
         Z = X @ W  # (m, n_in) @ (n_in, n_out) -> (m, n_out)
         Z += b  # + (n_out,) broadcast over the m rows; in place: no second (m, n_out) array
@@ -168,7 +171,7 @@ class Dense:
     def backward(self, dA, need_dX=True):
         """From dA (m, n_out) fill ``grads`` and return dX (m, n_in) (None when not ``need_dX``)."""
         X, W, Z, activation = self._cache()
-        dA = np.asarray(dA, dtype=np.float64)
+        dA = np.asarray(dA, dtype=Z.dtype)
         if dA.shape != Z.shape:
             dense_backward(dA, self.cache)  # raises the message naming both shapes
         return self.backward_from_dZ(activation.backward(dA, Z), need_dX)  # dZ = dA * f'(Z)

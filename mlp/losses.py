@@ -25,7 +25,10 @@ EPSILON = 1e-15  # p is clipped to [EPSILON, 1 - EPSILON]: -ln(1e-15) = 34.5 bou
 
 
 def _as_matrix(values) -> np.ndarray:
-    array = np.asarray(values, dtype=np.float64)
+    """values as a 2-D float array: float32 stays float32 (a float32 network), anything else float64."""
+    array = np.asarray(values)
+    if array.dtype != np.float32:
+        array = array.astype(np.float64, copy=False)
     return array[:, None] if array.ndim == 1 else array
 
 
@@ -34,7 +37,7 @@ def _targets_like(Y, predictions: np.ndarray) -> np.ndarray:
     Y = np.asarray(Y)
     if Y.ndim == 1 and predictions.shape[1] > 1:
         Y = one_hot(Y, predictions.shape[1])
-    Y = _as_matrix(Y)
+    Y = _as_matrix(Y).astype(predictions.dtype, copy=False)
     if Y.shape != predictions.shape:
         raise ValueError(
             f"the targets have shape {Y.shape} but the predictions have shape {predictions.shape}; "

@@ -28,6 +28,16 @@ from .training import train
 _DEFAULT_LOSS = {"sigmoid": "binary_cross_entropy", "softmax": "categorical_cross_entropy"}
 
 
+def _float_dtype(dtype) -> np.dtype:
+    try:
+        checked = np.dtype(dtype)
+    except TypeError:
+        checked = None
+    if checked not in (np.float64, np.float32):
+        raise ValueError(f"dtype must be 'float64' or 'float32'; got {dtype!r}")
+    return checked
+
+
 class MLP:
     """A fully connected network of any depth.
 
@@ -41,6 +51,8 @@ class MLP:
         cross-entropy for softmax, mean squared error otherwise.
     init : weight initialiser name, or "auto" (He for ReLU-like layers, Xavier otherwise).
     seed : int or numpy.random.Generator; the same seed gives bit-identical weights.
+    dtype : "float64" (default) or "float32": the network computes in float32 (half the memory,
+        about twice as fast on large matrices, 7 significant digits; gradient checks need float64).
 
     Attributes
     ----------
@@ -48,8 +60,9 @@ class MLP:
     """
 
     def __init__(self, layer_sizes, hidden_activation="relu", output_activation="sigmoid",
-                 loss="auto", init="auto", seed=None):
+                 loss="auto", init="auto", seed=None, dtype="float64"):
         sizes = check_layer_sizes(layer_sizes)
+        self.dtype = _float_dtype(dtype)
         n_hidden = len(sizes) - 2
         if isinstance(hidden_activation, (list, tuple)):
             if len(hidden_activation) != n_hidden:
@@ -78,7 +91,7 @@ class MLP:
         self.fused = self.loss.fused_activation == self.output_activation.name
         rng = make_rng(seed)
         self.layers = [
-            Dense(n_in, n_out, activation, init, rng, number=number)
+            Dense(n_in, n_out, activation, init, rng, number=number, dtype=self.dtype)
             for number, (n_in, n_out, activation) in enumerate(zip(sizes[:-1], sizes[1:], activations), start=1)
         ]
 
@@ -142,7 +155,7 @@ class MLP:
     def _check_X(self, X, name="X"):
         W1 = self.layers[0].W
         return check_matrix(X, name, n_features=self.n_features,
-                            expected_by=f"the network (W1 has shape {W1.shape})")
+                            expected_by=f"the network (W1 has shape {W1.shape})", dtype=self.dtype)
 
     def targets(self, y, m: int | None = None, names=("X", "y")) -> np.ndarray:
         """The target matrix Y (m, n_outputs) for labels y: one-hot for softmax, a column for sigmoid.
@@ -150,7 +163,7 @@ class MLP:
         m : the number of examples y must have; names : what the learner calls X and y, for messages.
         """
         kind = {"sigmoid": "binary", "softmax": "categorical"}.get(self.output_activation.name, "regression")
-        return targets_for(y, self.n_outputs, kind, m, names)
+        return targets_for(y, self.n_outputs, kind, m, names).astype(self.dtype, copy=False)
 
     def forward(self, X) -> np.ndarray:
         """The network's output for X (m, n_features): shape (m, n_outputs).
@@ -318,5 +331,6 @@ class MLP:
         if not hidden:
             hidden_text = "relu"
         return (f"MLP({self.layer_sizes}, hidden_activation={hidden_text!r}, "
-                f"output_activation={self.output_activation.name!r}, loss={self.loss.name!r})")
+                f"output_activation={self.output_activation.name!r}, loss={self.loss.name!r}"
+                f"{', dtype=' + repr(self.dtype.name) if self.dtype != np.float64 else ''})")
 

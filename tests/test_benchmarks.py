@@ -50,6 +50,13 @@ def test_end_of_epoch_metrics_do_not_change_the_steps():
         np.testing.assert_array_equal(fast[name], exact[name])
 
 
+def test_float32_mlp_takes_the_same_steps_to_float32_precision():
+    workload = moons(n_train=40, epochs=20)
+    mine, single = trained(MlpSystem(), workload), trained(MlpSystem(dtype="float32"), workload)
+    for name in mine:
+        np.testing.assert_allclose(single[name], mine[name], rtol=1e-4, atol=1e-5, err_msg=name)
+
+
 def test_full_batch_pytorch_takes_the_same_steps_in_float64():
     pytest.importorskip("torch")
     workload = moons(n_train=40, epochs=20)

@@ -4,6 +4,7 @@ import numpy as np
 import pytest
 
 import mlp
+from mlp import data
 from mlp.gradcheck import TOLERANCE, gradient_check, numerical_gradient, relative_error
 from mlp.layers import Dense, dense_backward, dense_forward
 
@@ -222,3 +223,35 @@ def test_whole_network_is_stable_at_extreme_inputs(sizes, hidden, output):
         predictions = model.predict(X)
     assert np.isfinite(loss) and all(np.all(np.isfinite(g)) for g in grads.values())
     assert np.all(np.isfinite(predictions))
+
+
+# --- float32 networks -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("output, loss", [("softmax", "auto"), ("sigmoid", "auto"), ("sigmoid", "mse")])
+@pytest.mark.parametrize("hidden", ["relu", "tanh", "leaky_relu", "elu", "softplus", "linear"])
+def test_a_float32_network_stays_float32_and_learns_what_float64_learns(hidden, output, loss):
+    X, y = data.make_moons(200, noise=0.2, seed=0)
+    n_outputs = 2 if output == "softmax" else 1
+    results = {}
+    for dtype in ("float64", "float32"):
+        model = mlp.MLP([2, 12, n_outputs], hidden, output, loss=loss, seed=0, dtype=dtype)
+        history = model.fit(X, y, epochs=60, learning_rate=0.2, batch_size=20, seed=0)
+        arrays = [*model.params.values(), *model.grads.values(), model.forward(X[:5]), model.predict_proba(X[:5])]
+        assert {array.dtype for array in arrays} == {np.dtype(dtype)}
+        results[dtype] = (history.train_loss[-1], model.accuracy(X, y))
+    assert results["float32"][0] == pytest.approx(results["float64"][0], rel=1e-3)  # 7 digits vs 16
+    assert abs(results["float32"][1] - results["float64"][1]) <= 0.01
+
+
+def test_float32_networks_convert_their_input_and_float64_ones_theirs():
+    X = np.random.default_rng(0).standard_normal((4, 3))
+    assert mlp.MLP([3, 2, 1], seed=0, dtype="float32").forward(X).dtype == np.float32
+    assert mlp.MLP([3, 2, 1], seed=0).forward(X.astype(np.float32)).dtype == np.float64
+    assert mlp.MLP([3, 2, 1], seed=0, dtype=np.float32).forward([[1, 2, 3]]).dtype == np.float32
+
+
+def test_dtype_must_be_a_float_the_network_supports():
+    for wrong in ("float16", "int64", "banana", complex):
+        with pytest.raises(ValueError, match=r"dtype must be 'float64' or 'float32'; got"):
+            mlp.MLP([2, 1], dtype=wrong)
