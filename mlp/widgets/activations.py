@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import html
 import math
+import threading
 import time
 from dataclasses import dataclass
 
@@ -245,6 +246,7 @@ class ActivationExplorer(Panel):
         self._bands: dict = {}  # band -> {its controls' values: its pixels}
         self._band_figures: dict = {}  # band -> (its figure, its artists), built at the first draw
         self._split = self._split_row()
+        self._lock = threading.RLock()
         self.update()
 
     # --- computing ------------------------------------------------------------------
@@ -259,7 +261,8 @@ class ActivationExplorer(Panel):
         return self._cache[key]
 
     def _on_change(self, change=None) -> None:
-        self.update()
+        with self._lock:  # one change at a time: widget messages may come on another thread
+            self.update()
 
     def update(self) -> None:
         """Recompute what the controls changed, redraw, then (last) the readout."""

@@ -37,6 +37,7 @@ from __future__ import annotations
 
 import html
 import math
+import threading
 import time
 import warnings
 from collections import deque
@@ -272,6 +273,7 @@ class LearningRateExplorer(Panel):
         self._artists = None  # what the widget's figure shows, built once per layout (see refresh)
         self._sweep_figure = None  # the small multiples' own figure, see _sweep_pixels
         self._pixels_key = None
+        self._lock = threading.RLock()
         if (X is None) != (y is None):
             raise ValueError("give both X and y, or neither (for the lesson's moons)")
         if X is None:
@@ -431,13 +433,17 @@ class LearningRateExplorer(Panel):
     # --- callbacks ------------------------------------------------------------------
 
     def _on_change(self, change=None) -> None:
-        self.update()
+        # one change at a time: widget messages may be handled on another thread (ipykernel 7
+        # subshells) while a long sweep trains, and the figure is shared
+        with self._lock:
+            self.update()
 
     def _on_forget(self, button=None) -> None:
-        self.previous_runs.clear()
-        self._log = {self.current.settings: {self.current.learning_rate: self.current}}
-        self.updates += 1
-        self.refresh(self.readout_text())
+        with self._lock:
+            self.previous_runs.clear()
+            self._log = {self.current.settings: {self.current.learning_rate: self.current}}
+            self.updates += 1
+            self.refresh(self.readout_text())
 
     def update(self) -> None:
         """Retrain what the controls ask for (nothing when only the mode changed), redraw, then the readout."""
