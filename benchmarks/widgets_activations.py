@@ -7,7 +7,9 @@ deep stack's forward and backward pass when needed, redraws the figure into the 
 and sets the readout. Printed: the median over the repeats of the wall-clock time and of
 the process CPU time (less disturbed by other programs on the machine). The z range redraws
 only the f / f' half of the picture, the depth, initialisation and bias only the deep-stack
-half; a new activation redraws both. The quality bar is 0.2 s per change.
+half; a new activation redraws both ("redraw": updating that half's artists, drawing it, pasting
+its legends and fixed texts, encoding the PNG of the whole picture). The quality bar is 0.2 s per
+change.
 """
 
 from __future__ import annotations
