@@ -138,3 +138,22 @@ def test_make_bench_entry_point_writes_the_table_and_keeps_the_analysis(tmp_path
 def test_every_system_in_the_table_has_a_distinct_name():
     names = [system.name for system in all_systems()]
     assert len(names) == len(set(names))
+
+
+def test_widget_updates_are_timed_for_every_lesson_widget():
+    from benchmarks.course import widget_seconds
+
+    seconds = widget_seconds(repeats=1)
+    assert len(seconds) == 4
+    assert all(value > 0 for value in seconds.values())
+    assert any("learning-rate explorer" in label for label in seconds)
+
+
+def test_lessons_are_executed_and_timed_without_touching_the_stored_file():
+    from benchmarks.course import lesson_seconds
+
+    path = ROOT / "notebooks" / "00_welcome.ipynb"
+    before = path.read_bytes()
+    seconds = lesson_seconds([path], progress=None)
+    assert list(seconds) == ["00_welcome.ipynb"] and seconds["00_welcome.ipynb"] > 0
+    assert path.read_bytes() == before
