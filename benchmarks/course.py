@@ -17,8 +17,11 @@ ROOT = Path(__file__).resolve().parents[1]
 
 def lesson_seconds(paths=None, timeout: int = 300, progress=print) -> dict:
     """{lesson file name: wall seconds to execute it}; a failing lesson raises."""
+    import tempfile
+
     import nbformat
     from nbclient import NotebookClient
+    from traitlets.config import Config
 
     os.environ["MLP_PROGRESS"] = "0"
     os.environ.pop("MPLBACKEND", None)  # the inline backend, as in JupyterLab
@@ -26,10 +29,12 @@ def lesson_seconds(paths=None, timeout: int = 300, progress=print) -> dict:
     seconds = {}
     for path in paths:
         notebook = nbformat.read(path, as_version=4)
-        client = NotebookClient(notebook, timeout=timeout, kernel_name="python3",
-                                resources={"metadata": {"path": str(path.parent)}})
-        start = time.perf_counter()
-        client.execute()
+        with tempfile.TemporaryDirectory(prefix="mlp-bench-") as sockets:  # IPC, not TCP: no open port
+            config = Config({"KernelManager": {"transport": "ipc", "ip": f"{sockets}/kernel"}})
+            client = NotebookClient(notebook, config=config, timeout=timeout, kernel_name="python3",
+                                    resources={"metadata": {"path": str(path.parent)}})
+            start = time.perf_counter()
+            client.execute()
         seconds[path.name] = time.perf_counter() - start
         if progress:
             progress(f"  {path.name}: {seconds[path.name]:.1f} s")

@@ -17,7 +17,6 @@ from typing import Callable
 
 import numpy as np
 
-from .activations import sigmoid, softmax
 from .checks import unknown_name_error
 from .targets import one_hot
 

@@ -167,7 +167,7 @@ def _progress_default() -> bool:
 def train(model, X, y, *, epochs: int = 100, learning_rate=None, batch_size=None, momentum: float = 0.0,
           schedule="constant", optimizer=None, validation_data=None, l2: float = 0.0,
           early_stopping: int | None = None, seed=None, progress: bool | None = None,
-          train_metrics: str = "end_of_epoch") -> History:
+          train_metrics: str = "end_of_epoch", first_epoch: int = 1, reference_loss: float | None = None) -> History:
     """Train ``model`` on (X, y) with gradient descent and return the History.
 
     Parameters
@@ -199,11 +199,18 @@ def train(model, X, y, *, epochs: int = 100, learning_rate=None, batch_size=None
         with are then first measured by the next epoch's first batch, and the last epoch's only
         checked for NaN and inf. (Full-batch runs always record the end-of-epoch values: they cost
         nothing there, see below.)
+    first_epoch, reference_loss : to continue a run one call at a time (as the playground does, one
+        epoch per call): the number of this call's first epoch (the schedule goes on from there, and
+        the history and messages count from it), and the loss the divergence guard compares with (the
+        loss from before the run's first epoch; default: the loss before this call).
 
     Full batch: the pass that measures the weights at the end of an epoch is also the next
     epoch's forward and backward pass (same X, same weights), so every epoch costs one pass.
     """
     epochs = check_positive(epochs, "epochs", integer=True)
+    first_epoch = check_positive(first_epoch, "first_epoch", integer=True)
+    if reference_loss is not None:
+        check_positive(reference_loss, "reference_loss", allow_zero=True)
     if batch_size is not None:
         batch_size = check_positive(batch_size, "batch_size", integer=True)
     check_positive(l2, "l2", allow_zero=True)
@@ -218,7 +225,7 @@ def train(model, X, y, *, epochs: int = 100, learning_rate=None, batch_size=None
     X = model._check_X(X)
     Y = model.targets(y, len(X))
     if hasattr(optimizer, "schedule"):
-        learning_rates(optimizer.schedule, epochs)  # every epoch's rate is valid before any update
+        learning_rates(optimizer.schedule, first_epoch - 1 + epochs)  # every epoch's rate is valid before any update
     if validation_data is not None:
         if not isinstance(validation_data, (tuple, list)) or len(validation_data) != 2:
             raise ValueError("validation_data must be a pair (X_val, y_val); "
@@ -238,12 +245,13 @@ def train(model, X, y, *, epochs: int = 100, learning_rate=None, batch_size=None
     saved = _SavedWeights(model)
     best_loss, best_weights, waited = math.inf, None, 0
     show = _progress_default() if progress is None else bool(progress)
-    bar = tqdm(range(1, epochs + 1), desc="training", unit="epoch", disable=not show, leave=True)
+    bar = tqdm(range(first_epoch, first_epoch + epochs), desc="training", unit="epoch", disable=not show,
+               leave=True)
 
     def diverge(epoch, loss, weights):
         history.diverged = True
         what = (f"the loss became {loss}" if not math.isfinite(loss) else
-                f"the loss grew from {history.initial_train_loss:.3g} to {loss:.3g}")
+                f"the loss grew from {reference:.3g} to {loss:.3g}")
         history.message = (
             f"Training diverged in epoch {epoch}: {what}. "
             f"The learning rate {optimizer.learning_rate:g} is probably too large; "
@@ -259,8 +267,8 @@ def train(model, X, y, *, epochs: int = 100, learning_rate=None, batch_size=None
         elif not batch_mean:
             history.initial_train_loss = _measure(model, X, Y)[0]
         # (batch_mean: the first batch's loss stands in for it, below: no pass over all m examples)
-        loss_limit = math.inf if history.initial_train_loss is None else \
-            DIVERGENCE_FACTOR * max(history.initial_train_loss, 1.0)
+        reference = history.initial_train_loss if reference_loss is None else reference_loss
+        loss_limit = math.inf if reference is None else DIVERGENCE_FACTOR * max(reference, 1.0)
         for epoch in bar:
             saved.save()  # restored if this epoch diverges
             optimizer.start_epoch(epoch - 1)
@@ -274,7 +282,8 @@ def train(model, X, y, *, epochs: int = 100, learning_rate=None, batch_size=None
                     loss, Z = model._forward_backward(X_batch, Y_batch, l2)  # the loss before this update
                     if history.initial_train_loss is None:
                         history.initial_train_loss = loss
-                        loss_limit = DIVERGENCE_FACTOR * max(loss, 1.0)
+                        if reference is None:
+                            reference, loss_limit = loss, DIVERGENCE_FACTOR * max(loss, 1.0)
                     if not loss <= loss_limit:  # also True for NaN
                         bad_loss, bad_batch = loss, index
                         break

@@ -404,3 +404,37 @@ def test_an_epoch_that_wrecks_the_weights_at_its_last_update_is_undone(train_met
                       optimizer=WreckingOptimizer(0, value, updates_per_epoch=4))
     for name, param in model.params.items():
         np.testing.assert_array_equal(param, reference.params[name])
+
+
+def test_a_run_continued_one_call_at_a_time_is_the_same_run():
+    X, y = data.make_moons(100, seed=0)
+    whole = mlp.MLP([2, 8, 1], "tanh", "sigmoid", seed=0)
+    optimizer = mlp.GradientDescent(mlp.schedules.StepDecay(0.5, drop=0.5, every=2), momentum=0.9)
+    history = whole.fit(X, y, epochs=5, optimizer=optimizer)
+    pieces = mlp.MLP([2, 8, 1], "tanh", "sigmoid", seed=0)
+    optimizer = mlp.GradientDescent(mlp.schedules.StepDecay(0.5, drop=0.5, every=2), momentum=0.9)
+    first = pieces.fit(X, y, epochs=3, optimizer=optimizer)
+    rest = pieces.fit(X, y, epochs=2, optimizer=optimizer, first_epoch=4, reference_loss=first.initial_train_loss)
+    assert rest.epoch == [4, 5]
+    assert first.learning_rate + rest.learning_rate == history.learning_rate  # the schedule went on
+    assert first.train_loss + rest.train_loss == history.train_loss
+    for name, value in whole.params.items():
+        np.testing.assert_array_equal(pieces.params[name], value)
+
+
+def test_a_continued_run_reports_divergence_against_its_first_loss_and_its_own_epochs():
+    X, y = data.make_moons(100, seed=0)
+    model = mlp.MLP([2, 8, 1], "relu", "linear", seed=0)
+    start = model.fit(X, y, epochs=3, learning_rate=0.05)
+    before = model.get_weights()
+    with pytest.warns(DivergenceWarning) as caught:
+        history = model.fit(X, y, epochs=5, learning_rate=5.0, first_epoch=4,
+                            reference_loss=start.initial_train_loss)
+    message = str(caught[0].message)
+    assert history.diverged and message.startswith("Training diverged in epoch ")
+    epoch = int(message.split("epoch ")[1].split(":")[0])
+    assert 4 <= epoch <= 8 and f"Stopped after {epoch - 1} complete epoch(s)" in message
+    assert f"grew from {start.initial_train_loss:.3g}" in message or "became" in message
+    if epoch == 4:
+        for name, value in before.items():
+            np.testing.assert_array_equal(model.params[name], value)

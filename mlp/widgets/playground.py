@@ -26,8 +26,6 @@ from __future__ import annotations
 
 import asyncio
 import io
-import math
-import re
 import threading
 import time
 import warnings
@@ -44,7 +42,7 @@ from ..network import MLP
 from ..optimizers import GradientDescent
 from ..rng import make_rng
 from ..schedules import Constant
-from ..training import DIVERGENCE_FACTOR, DivergenceWarning
+from ..training import DivergenceWarning
 from .panel import Panel
 
 __all__ = ["Playground", "DATASETS", "ACTIVATIONS", "BATCH_SIZES"]
@@ -303,27 +301,17 @@ class Playground(Panel):
             self.diverged, self.message = False, ""
         rate = self.learning_rate  # read at the step boundary: the live learning rate
         self.optimizer.schedule = Constant(rate)
-        weights_before = self.model.get_weights()
         with warnings.catch_warnings():
-            warnings.simplefilter("ignore", DivergenceWarning)
+            warnings.simplefilter("ignore", DivergenceWarning)  # reported in the readout instead
             history = self.model.fit(self._Xs_train, self.y_train, epochs=1, optimizer=self.optimizer,
                                      batch_size=self.batch_size, validation_data=(self._Xs_val, self.y_val),
-                                     seed=self._shuffle_rng, progress=False)
-        loss = history.train_loss[0] if len(history) else math.nan
-        limit = DIVERGENCE_FACTOR * max(self.train_loss[0], 1.0)  # as mlp.train, from the loss at epoch 0
-        if history.diverged or not loss <= limit:
-            # mlp.train's message counts epochs and the starting loss from this one-epoch call: take
-            # only the bad value from it, and tell the story from epoch 0.
-            match = re.search(r"the loss (?:became|grew from \S+ to) (\S+?)\. The learning rate", history.message)
-            bad = match.group(1) if match else f"{loss:.3g}"
-            what = (f"the loss became {bad}" if bad in ("nan", "inf", "-inf") else
-                    f"the loss grew from {self.train_loss[0]:.3g} (epoch 0) to {bad}")
-            self.model.set_weights(weights_before)
+                                     seed=self._shuffle_rng, progress=False,
+                                     first_epoch=self.epoch + 1, reference_loss=self.train_loss[0])
+        if history.diverged:  # fit kept the weights of the last good epoch
             self.diverged = True
-            self.message = (f"Training diverged in epoch {self.epoch + 1}: {what}. The learning rate {rate:.4g} "
-                            f"is probably too large; try {rate / 10:.4g}. Kept the weights of epoch {self.epoch}; "
-                            f"lower the learning rate and Play or Step on, or Reset.")
+            self.message = f"{history.message} Lower the learning rate and Play or Step on, or Reset."
             return False
+        loss = history.train_loss[0]
         self.epoch += 1
         self.epoch_learning_rates.append(rate)
         self.train_loss.append(float(loss))
