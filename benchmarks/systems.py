@@ -22,6 +22,7 @@ from sklearn.neural_network import MLPClassifier
 from threadpoolctl import threadpool_info
 
 from mlp import MLP
+from mlp.losses import sigmoid_cross_entropy, softmax_cross_entropy
 
 try:  # PyTorch is an optional extra (pip install torch==2.13.0); skipped with a note otherwise
     import torch
@@ -196,6 +197,66 @@ class TorchSystem:
         return weights
 
 
+class FlatNumpy:
+    """The same training written as one flat numpy loop, no classes (one hidden ReLU layer, as every
+    workload has): the same products, the same fused loss and gradient, the same batch loss and
+    accuracy recorded. The gap between it and "mlp" is what mlp's layers, optimiser and history cost.
+    """
+
+    name = "flat numpy loop"
+
+    def unavailable(self):
+        return None
+
+    def prepare(self, workload):
+        self.workload = w = workload
+        if len(w.layer_sizes) != 3:
+            raise ValueError(f"the flat loop has one hidden layer; got layer sizes {w.layer_sizes}")
+        initial = w.initial_weights()
+        self.W1, self.b1, self.W2, self.b2 = (initial[name].copy() for name in ("W1", "b1", "W2", "b2"))
+        n_outputs = w.layer_sizes[-1]
+        self.Y = (w.y_train[:, None] == (np.arange(n_outputs) if n_outputs > 1 else 1)).astype(np.float64)
+        self.loss_and_dZ = sigmoid_cross_entropy if n_outputs == 1 else softmax_cross_entropy
+
+    def train(self):
+        w, X, Y = self.workload, self.workload.X_train, self.Y
+        W1, b1, W2, b2, alpha, m = self.W1, self.b1, self.W2, self.b2, w.learning_rate, len(X)
+        B = m if w.batch_size is None else w.batch_size
+        rng = np.random.default_rng(w.seed)
+        self.batch_losses = []
+        for _ in range(w.epochs):
+            order = np.arange(m) if B >= m else rng.permutation(m)
+            loss_sum = correct = 0.0
+            for start in range(0, m, B):
+                rows = order[start:start + B]
+                X_batch, Y_batch = X.take(rows, axis=0), Y.take(rows, axis=0)
+                Z1 = X_batch @ W1 + b1
+                A1 = np.maximum(Z1, 0.0)
+                Z2 = A1 @ W2 + b2
+                loss, dZ2 = self.loss_and_dZ(Z2, Y_batch)
+                dW2, db2 = A1.T @ dZ2, dZ2.sum(axis=0)
+                dZ1 = (dZ2 @ W2.T) * (Z1 > 0.0)
+                dW1, db1 = X_batch.T @ dZ1, dZ1.sum(axis=0)
+                W1 -= alpha * dW1
+                b1 -= alpha * db1
+                W2 -= alpha * dW2
+                b2 -= alpha * db2
+                loss_sum += loss * len(rows)
+                if Z2.shape[1] == 1:
+                    correct += np.count_nonzero((Z2 >= 0) == (Y_batch >= 0.5))
+                else:
+                    correct += np.count_nonzero(Z2.argmax(axis=1) == Y_batch.argmax(axis=1))
+            self.batch_losses.append(loss_sum / m)
+
+    def accuracy(self):
+        Z2 = np.maximum(self.workload.X_test @ self.W1 + self.b1, 0.0) @ self.W2 + self.b2
+        predicted = (Z2[:, 0] >= 0).astype(np.int64) if Z2.shape[1] == 1 else Z2.argmax(axis=1)
+        return float(np.mean(predicted == self.workload.y_test))
+
+    def weights(self):
+        return {"W1": self.W1.copy(), "b1": self.b1.copy(), "W2": self.W2.copy(), "b2": self.b2.copy()}
+
+
 class GemmFloor:
     """The matrix multiplications one training run needs, and nothing else (numpy, float64).
 
@@ -247,4 +308,5 @@ class GemmFloor:
 
 def all_systems() -> list:
     """Every system, in the order of the table. Unavailable ones say why in ``unavailable()``."""
-    return [MlpSystem(), MlpSystem("end_of_epoch"), MlpSystem(dtype="float32"), SklearnSystem(), TorchSystem("float64"), TorchSystem("float32"), GemmFloor()]
+    return [MlpSystem(), MlpSystem("end_of_epoch"), MlpSystem(dtype="float32"), SklearnSystem(), TorchSystem("float64"), TorchSystem("float32"),
+            FlatNumpy(), GemmFloor()]

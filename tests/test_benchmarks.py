@@ -12,7 +12,7 @@ import pytest
 
 from benchmarks import report
 from benchmarks.runner import Target, WorkloadResult, Timing, targets, time_workload
-from benchmarks.systems import GemmFloor, MlpSystem, SklearnSystem, TorchSystem, all_systems
+from benchmarks.systems import FlatNumpy, GemmFloor, MlpSystem, SklearnSystem, TorchSystem, all_systems
 from benchmarks.workloads import moons, workloads
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -41,6 +41,18 @@ def test_full_batch_mlp_and_scikit_learn_take_the_same_steps():
     assert not np.allclose(mine["W1"], workload.initial_weights()["W1"])  # it did train
     for name in mine:
         np.testing.assert_allclose(mine[name], theirs[name], rtol=1e-9, atol=1e-12, err_msg=name)
+
+
+@pytest.mark.parametrize("workload", workloads("tiny"), ids=lambda w: w.name)
+def test_the_flat_loop_takes_mlps_steps_and_records_its_batch_losses(workload):
+    flat, system = FlatNumpy(), MlpSystem()
+    theirs, mine = trained(flat, workload), trained(system, workload)
+    for name in mine:
+        np.testing.assert_allclose(theirs[name], mine[name], rtol=1e-10, atol=1e-13, err_msg=name)
+    if workload.batch_size is None:  # mlp's full-batch epochs record the loss after their update, for free
+        np.testing.assert_allclose(flat.batch_losses[1:], system.history.train_loss[:-1], rtol=1e-10)
+    else:
+        np.testing.assert_allclose(flat.batch_losses, system.history.train_loss, rtol=1e-10)
 
 
 def test_end_of_epoch_metrics_do_not_change_the_steps():
