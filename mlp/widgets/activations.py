@@ -45,8 +45,8 @@ from matplotlib.ticker import FuncFormatter, LogLocator, MaxNLocator, NullLocato
 from ..activations import ACTIVATIONS, get_activation
 from ..data import make_moons
 from ..network import MLP
-from .panel import (LegendStamps, Panel, encode_png, fixed_figure, freeze_texts, legend_or_stamp, pin_label,
-                    tick_labels_shown)
+from .panel import (LegendStamps, Panel, encode_png, fixed_figure, freeze_texts, legend_or_stamp, legend_slot,
+                    pin_label, tick_labels_shown)
 
 __all__ = ["ActivationExplorer", "StackStatistics", "stack_statistics", "derivative_values", "RELU_FAMILY",
            "SATURATION_FRACTION"]
@@ -381,14 +381,14 @@ class ActivationExplorer(Panel):
             artists["f"] = self._build_function_axes(figure.add_subplot(grid[0, 0]), MAIN_COLOR, "f")
             artists["df"] = self._build_function_axes(figure.add_subplot(grid[0, 1]), DERIVATIVE_COLOR, "derivative")
             for panel in (artists["f"], artists["df"]):
-                panel["legend"] = self._legend_slot(artists)
+                panel["legend"] = legend_slot(artists)
             artists["peak"] = artists["df"]["ax"].axhline(1.0, color=DERIVATIVE_COLOR, linestyle=":", linewidth=1.2)
             artists["fixed_labels"] = [artists["f"]["ax"].xaxis, artists["df"]["ax"].xaxis]
             artists["pinned_labels"] = [artists["f"]["ax"].yaxis, artists["df"]["ax"].yaxis]  # no label to place
         else:
             artists["gradients"] = self._build_gradients(figure.add_subplot(grid[1, 0]))
             artists["units"] = self._build_units(figure.add_subplot(grid[1, 1]))
-            artists["units"]["legend"] = self._legend_slot(artists)
+            artists["units"]["legend"] = legend_slot(artists)
             artists["fixed_labels"] = [artists["units"]["ax"].xaxis, artists["units"]["ax"].yaxis]
             artists["pinned_labels"] = [artists["gradients"]["ax"].xaxis]  # its text follows the depth
         return artists
@@ -402,15 +402,6 @@ class ActivationExplorer(Panel):
             self._update_units(artists["units"], name, artists["stamps"])
 
     # the top band: f and f'
-
-    @staticmethod
-    def _legend_slot(artists):
-        """Where a pasted legend goes (None for a snapshot: it draws real legends)."""
-        if artists["stamps"] is None:
-            return None
-        slot = artists["stamps"].slot()
-        artists["legends"].append(slot)
-        return slot
 
     @staticmethod
     def _build_function_axes(ax, color, gid):

@@ -52,8 +52,8 @@ from ..data import make_moons, train_val_test_split
 from ..network import MLP
 from ..schedules import Constant, ExponentialDecay, InverseTimeDecay, StepDecay
 from ..training import DivergenceWarning, History, train
-from .panel import (LegendStamps, Panel, encode_png, fixed_figure, freeze_texts, legend_or_stamp, pin_label,
-                    tick_labels_shown)
+from .panel import (LegendStamps, Panel, encode_png, fixed_figure, freeze_texts, legend_or_stamp, legend_slot,
+                    pin_label, tick_labels_shown)
 
 __all__ = ["LearningRateExplorer", "Run", "classify_runs", "lesson_schedule", "DEFAULT_SWEEP_RATES",
            "GOOD_FRACTION", "BOUNCE_FACTOR"]
@@ -586,22 +586,13 @@ class LearningRateExplorer(Panel):
         ax.set_xlabel("epoch")
         ax.set_ylabel("loss (log scale)")
         ax.grid(True, alpha=0.25)
-        artists["legend"] = self._legend_slot(artists)
+        artists["legend"] = legend_slot(artists)
         ax2 = figure.add_subplot(grid[1])
         artists["ax2"] = ax2
         artists["final"] = self._build_final_losses(ax2, artists)
         ax2.set_title("final loss vs learning rate, all your runs\n(these settings; coloured once there are 3)",
                       fontsize=9, y=1.0)
         return artists
-
-    @staticmethod
-    def _legend_slot(artists):
-        """Where the widget's pasted legend goes (None for a snapshot: it draws real legends)."""
-        if artists["stamps"] is None:
-            return None
-        slot = artists["stamps"].slot()
-        artists["legends"].append(slot)
-        return slot
 
     def _update(self, artists) -> None:
         if artists["mode"] == "sweep":
@@ -729,7 +720,7 @@ class LearningRateExplorer(Panel):
         ax.set_xlabel("learning rate α (log scale)")
         ax.set_ylabel("final loss (log scale)")
         ax.grid(True, alpha=0.25)
-        final["legend"] = self._legend_slot(artists)
+        final["legend"] = legend_slot(artists)
         return final
 
     def _update_final_losses(self, artists, runs, verdicts, top) -> None:

@@ -230,6 +230,16 @@ class LegendStamps:
         return pixels[top:bottom, left:right].copy(), int(top), int(left)
 
 
+def legend_slot(artists):
+    """Where a pasted legend goes in ``artists`` (a panel's dict with "stamps" and "legends"); None for a
+    snapshot, which draws real legends."""
+    if artists["stamps"] is None:
+        return None
+    slot = artists["stamps"].slot()
+    artists["legends"].append(slot)
+    return slot
+
+
 def legend_or_stamp(stamps, slot, ax, handles, **options) -> None:
     """A real legend on ``ax`` (``stamps`` None: snapshots) or its pixels in ``slot``."""
     if stamps is None:
