@@ -46,7 +46,7 @@ test: $(STAMP)
 notebooks: $(STAMP)
 	$(BIN)/python scripts/execute_notebooks.py $(NOTEBOOKS)
 
-# Benchmarks (benchmarks/): medians of BENCH_ARGS="--repeats 5" by default, about 4 minutes.
+# Benchmarks (benchmarks/): medians of 5 repeats by default, about 3 minutes; BENCH_ARGS="--quick" trains only.
 # PyTorch is an optional extra (.[bench]); if it cannot be installed, its column is skipped with a note.
 BENCH_STAMP := $(VENV)/.installed-bench
 BENCH_ARGS ?=

@@ -308,5 +308,6 @@ class GemmFloor:
 
 def all_systems() -> list:
     """Every system, in the order of the table. Unavailable ones say why in ``unavailable()``."""
-    return [MlpSystem(), MlpSystem("end_of_epoch"), MlpSystem(dtype="float32"), SklearnSystem(), TorchSystem("float64"), TorchSystem("float32"),
+    return [MlpSystem(), MlpSystem("end_of_epoch"), MlpSystem(dtype="float32"), SklearnSystem(),
+            TorchSystem("float64"), TorchSystem("float32"),
             FlatNumpy(), GemmFloor()]

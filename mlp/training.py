@@ -8,7 +8,10 @@ One epoch = one pass over the m training examples, in batches of ``batch_size``:
 
 Examples are shuffled every epoch (with the ``seed``) for stochastic and mini-batch runs.
 After each epoch the loss and accuracy are measured on the whole training set and on
-the validation set, with the weights as they are at the end of the epoch.
+the validation set, with the weights as they are at the end of the epoch
+(``train_metrics="batch_mean"`` records the mean of the batch losses instead, for free).
+A full-batch epoch costs one forward and one backward pass: the pass that measures the
+weights after an update is also the next update's.
 
 Divergence guard: when a loss becomes NaN or infinite, or grows past DIVERGENCE_FACTOR
 (a million) times the larger of 1 and the loss before training (usually: the learning
@@ -274,7 +277,8 @@ def train(model, X, y, *, epochs: int = 100, learning_rate=None, batch_size=None
             optimizer.start_epoch(epoch - 1)
             if full_batch:
                 optimizer.step(model)  # with the gradients of the pass that measured the weights
-                train_loss, Z = model._forward_backward(X, Y, l2)  # the new weights: measured, and next epoch's gradients
+                # the new weights: measured, and the next epoch's gradients in the same pass
+                train_loss, Z = model._forward_backward(X, Y, l2)
                 train_accuracy = _accuracy(model, Z, Y)
             else:
                 loss_sum, correct, bad_loss, bad_batch = 0.0, 0.0, None, None

@@ -101,7 +101,8 @@ def test_a_missing_system_is_skipped_with_a_reason(monkeypatch):
     import benchmarks.systems as systems
 
     monkeypatch.setattr(systems, "torch", None)
-    result = time_workload(workloads("tiny")[0], repeats=1, systems=[MlpSystem(), TorchSystem("float32")], progress=None)
+    result = time_workload(workloads("tiny")[0], repeats=1, systems=[MlpSystem(), TorchSystem("float32")],
+                           progress=None)
     assert "pip install torch" in result.timings["PyTorch"].skipped
     assert result.timings["PyTorch"].seconds == [] and result.median("PyTorch") is None
     assert any("skipped: PyTorch is not installed" in line for line in report.workload_table(result))

@@ -367,7 +367,7 @@ def test_first_layer_skips_the_gradient_of_the_data():
 
 
 class WreckingOptimizer:
-    """Plain gradient descent whose last update of epoch ``wreck_epoch`` (counting from 1) sets every weight to ``value``."""
+    """Plain gradient descent whose last update of epoch ``wreck_epoch`` (from 1) sets every weight to ``value``."""
 
     def __init__(self, wreck_epoch, value, updates_per_epoch, learning_rate=0.1):
         self.wreck_epoch, self.value, self.updates_per_epoch = wreck_epoch, value, updates_per_epoch
