@@ -8,7 +8,19 @@ nbval's kernels inherit the environment, and under Agg their figure cells would 
 import os
 
 import matplotlib
+import pytest
 
 matplotlib.use("Agg")
 os.environ.pop("MPLBACKEND", None)
 os.environ["MLP_PROGRESS"] = "0"
+
+PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"  # the first bytes of every PNG file
+
+
+@pytest.fixture(autouse=True)
+def close_figures():
+    """Every test starts without the pyplot figures of the one before."""
+    yield
+    import matplotlib.pyplot as plt
+
+    plt.close("all")

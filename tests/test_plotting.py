@@ -23,12 +23,6 @@ from mlp.plotting import (  # noqa: E402
 from mlp.schedules import StepDecay, learning_rates  # noqa: E402
 
 
-@pytest.fixture(autouse=True)
-def close_figures():
-    yield
-    plt.close("all")
-
-
 @pytest.fixture(scope="module")
 def data():
     rng = np.random.default_rng(0)
