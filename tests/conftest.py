@@ -14,9 +14,6 @@ matplotlib.use("Agg")
 os.environ.pop("MPLBACKEND", None)
 os.environ["MLP_PROGRESS"] = "0"
 
-PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"  # the first bytes of every PNG file
-
-
 @pytest.fixture(autouse=True)
 def close_figures():
     """Every test starts without the pyplot figures of the one before."""

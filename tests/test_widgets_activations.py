@@ -27,7 +27,7 @@ from mlp.widgets.activations import (  # noqa: E402
     stack_statistics,
 )
 
-from conftest import PNG_SIGNATURE  # noqa: E402
+PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 
 
 @pytest.fixture(scope="module")

@@ -28,7 +28,7 @@ from mlp.widgets.learning_rate import (  # noqa: E402
     lesson_schedule,
 )
 
-from conftest import PNG_SIGNATURE  # noqa: E402
+PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 
 
 @pytest.fixture(scope="module")
