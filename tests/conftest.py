@@ -14,6 +14,7 @@ matplotlib.use("Agg")
 os.environ.pop("MPLBACKEND", None)
 os.environ["MLP_PROGRESS"] = "0"
 
+
 @pytest.fixture(autouse=True)
 def close_figures():
     """Every test starts without the pyplot figures of the one before."""
