@@ -14,6 +14,9 @@ Relative error per parameter, with g the analytic and n the numerical gradient:
 Tolerance (float64, eps = 1e-6): below 1e-7 the gradients agree; 1e-7 to 1e-4 look at
 the details (a kink such as ReLU at 0 near some z can cause it); above 1e-4 there is
 almost certainly a bug. Check with l2 = 0 first, then with it.
+
+Below 1e-8 the digits of a relative error are rounding noise: they change with the CPU, the
+BLAS kernel and its thread count. ``format_relative_error`` prints such an error as "< 1e-8".
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ from __future__ import annotations
 import numpy as np
 
 TOLERANCE = 1e-7
+ROUNDING_LEVEL = 1e-8  # below this, a central-difference check measures only rounding noise
 
 
 def numerical_gradient(f, x: np.ndarray, eps: float = 1e-6) -> np.ndarray:
@@ -46,6 +50,19 @@ def relative_error(analytic, numeric) -> float:
     analytic, numeric = np.asarray(analytic), np.asarray(numeric)
     denominator = max(np.linalg.norm(analytic) + np.linalg.norm(numeric), 1e-12)
     return float(np.linalg.norm(analytic - numeric) / denominator)
+
+
+def format_relative_error(error: float) -> str:
+    """A relative error as the lessons print it: "< 1e-8" at rounding level, else two digits ("3.8e-01").
+
+    The digits below ``ROUNDING_LEVEL`` differ from one machine to the next (the order of the
+    floating-point operations does), so only the bound is shown; it is what matters against the
+    ``TOLERANCE`` of 1e-7.
+    """
+    error = float(error)
+    if np.isnan(error):
+        return "nan"
+    return "< 1e-8" if error < ROUNDING_LEVEL else f"{error:.1e}"
 
 
 def gradient_check(model, X, y, eps: float = 1e-6, l2: float = 0.0) -> dict:

@@ -40,6 +40,19 @@ def submitted_functions() -> dict:
     return dict(_SUBMITTED)
 
 
+def _shown(value) -> str:
+    """A value as the worked example prints it: arrays and numbers to 4 decimals, like numpy's arrays.
+
+    More digits than that would be rounding noise, different from one CPU to the next.
+    """
+    if isinstance(value, (float, np.floating)):
+        value = float(value)
+        if value != 0 and abs(value) < 1e-3:
+            return np.format_float_scientific(value, precision=3, trim="0")
+        return np.format_float_positional(value, precision=4, trim="0")
+    return repr(value)
+
+
 def show_example(exercise_id: str) -> None:
     """Print the exercise's worked example: its inputs and the expected output."""
     exercise = _exercise(exercise_id)
@@ -47,5 +60,5 @@ def show_example(exercise_id: str) -> None:
     with np.printoptions(precision=4, suppress=True):
         for name, value in zip(names, exercise.example):
             shown = getattr(value, "__name__", None) if callable(value) else None
-            print(f"{name} = {shown}" if shown else f"{name} =\n{value!r}")
-        print(f"expected {exercise.function_name}({', '.join(names)}) =\n{exercise.expected_example()!r}")
+            print(f"{name} = {shown}" if shown else f"{name} =\n{_shown(value)}")
+        print(f"expected {exercise.function_name}({', '.join(names)}) =\n{_shown(exercise.expected_example())}")
