@@ -35,16 +35,19 @@ def main(argv=None) -> int:
     for workload in workloads(args.size):
         print(f"{workload.description}", flush=True)
         results.append(time_workload(workload, args.repeats, progress=lambda text: print(text, flush=True)))
-    lessons = widgets = None
+    lessons = widgets = imports = None
     if not args.quick:
-        from .course import lesson_seconds, widget_seconds
+        from .course import import_seconds, lesson_seconds, widget_seconds
+
+        print("first cells, imports in a fresh Python:", flush=True)
+        imports = import_seconds(args.repeats)
 
         print("lessons, executed top to bottom:", flush=True)
         lessons = lesson_seconds(progress=lambda text: print(text, flush=True))
         print("widgets:", flush=True)
         widgets = widget_seconds()
-    found = targets(results, widgets)
-    text = report.render(results, found, args.repeats, lessons, widgets, report.kept_analysis(args.output))
+    found = targets(results, widgets, imports)
+    text = report.render(results, found, args.repeats, lessons, widgets, report.kept_analysis(args.output), imports)
     args.output.write_text(text)
     print()
     for result in results:

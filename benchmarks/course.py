@@ -1,4 +1,7 @@
-"""What a learner waits for: executing each lesson notebook, and a widget's update after a slider change.
+"""What a learner waits for: the first cell's imports, executing each lesson notebook, and a widget's update
+after a slider change.
+
+Imports are timed in a fresh Python each time (interpreter start included), as a new kernel runs them.
 
 Lessons run top to bottom in a fresh kernel of this Python, from their own folder, with progress
 bars off (as `make test` and `make notebooks` run them); the stored files are not touched.
@@ -9,10 +12,33 @@ the figure into the PNG image and sets the readout (what the browser's slider mo
 from __future__ import annotations
 
 import os
+import statistics
+import subprocess
+import sys
 import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+
+# The first cell of the lessons and of the exercises, without what they import besides mlp.
+FIRST_CELLS = {
+    "import mlp": "import mlp",
+    "from mlp.grader import check, show_example (an exercise's first cell)":
+        "import numpy as np\nfrom mlp.grader import check, show_example",
+}
+
+
+def import_seconds(repeats: int = 5) -> dict:
+    """{first cell: median wall seconds to run it in a fresh Python}."""
+    results = {}
+    for label, code in FIRST_CELLS.items():
+        times = []
+        for _ in range(repeats):
+            start = time.perf_counter()
+            subprocess.run([sys.executable, "-c", code], check=True, cwd=ROOT)
+            times.append(time.perf_counter() - start)
+        results[label] = statistics.median(times)
+    return results
 
 
 def lesson_seconds(paths=None, timeout: int = 300, progress=print) -> dict:

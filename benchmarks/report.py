@@ -97,7 +97,7 @@ def targets_table(targets) -> list[str]:
     return lines + [""]
 
 
-def render(results, targets, repeats, lessons=None, widgets=None, analysis="") -> str:
+def render(results, targets, repeats, lessons=None, widgets=None, analysis="", imports=None) -> str:
     lines = ["# Benchmarks: mlp against scikit-learn, PyTorch and the matrix-multiply floor", "",
              "Written by `make bench` (`python -m benchmarks`); medians of "
              f"{repeats} repeats, every system timed in turn within each repeat, so the ratios come "
@@ -107,6 +107,11 @@ def render(results, targets, repeats, lessons=None, widgets=None, analysis="") -
     lines += ["", "## Training", ""]
     for result in results:
         lines += workload_table(result)
+    if imports:
+        lines += ["## First cells: imports in a fresh Python (median, interpreter start included)", "",
+                  "| first cell | median |", "|---|---:|"]
+        lines += [f"| `{label}` | {seconds:.2f} s |" for label, seconds in imports.items()]
+        lines += [""]
     if lessons:
         lines += ["## Lessons: executing each notebook top to bottom (fresh kernel)", "",
                   "| lesson | wall time |", "|---|---:|"]

@@ -89,10 +89,13 @@ SPEEDUP_OVER_SKLEARN = {"moons": 3.0, "digits_32": 3.0, "digits_256": 2.0, "synt
 FLOOR_RATIO = {"digits_32": 2.5, "synthetic": 1.3}
 ACCURACY_POINTS = 0.5
 WIDGET_SECONDS = 0.2
+IMPORT_SECONDS = {"import mlp": 0.5}  # a fresh Python, interpreter start included
+FIRST_CELL_SECONDS = 1.0              # an exercise's first cell: from mlp.grader import check
 
 
-def targets(results, widget_seconds=None) -> list[Target]:
-    """The issue's targets, evaluated on one run's results (``widget_seconds``: {label: median seconds})."""
+def targets(results, widget_seconds=None, import_seconds=None) -> list[Target]:
+    """The issues' targets, evaluated on one run's results (``widget_seconds``, ``import_seconds``:
+    {label: median seconds})."""
     by_name = {result.workload.name: result for result in results}
     found = []
     for name, goal in SPEEDUP_OVER_SKLEARN.items():
@@ -115,4 +118,7 @@ def targets(results, widget_seconds=None) -> list[Target]:
                                 higher_is_better=False, unit="points"))
     for label, seconds in (widget_seconds or {}).items():
         found.append(Target(f"widget: {label}", seconds, WIDGET_SECONDS, higher_is_better=False, unit="s"))
+    for label, seconds in (import_seconds or {}).items():
+        goal = IMPORT_SECONDS.get(label.split(" (")[0], FIRST_CELL_SECONDS)
+        found.append(Target(f"first cell: {label}", seconds, goal, higher_is_better=False, unit="s"))
     return found

@@ -10,8 +10,7 @@ or a numpy.random.Generator.
     >>> history = model.fit(X, y, epochs=300, learning_rate=0.5, progress=False)
 """
 
-from . import (activations, checks, data, gradcheck, initializers, layers, losses, optimizers, plotting, schedules,
-               targets)
+from . import activations, checks, data, gradcheck, initializers, layers, losses, optimizers, schedules, targets
 from .activations import get_activation
 from .gradcheck import gradient_check, numerical_gradient
 from .layers import Dense, dense_backward, dense_backward_from_dZ, dense_forward
@@ -23,6 +22,15 @@ from .targets import one_hot
 from .training import DivergenceWarning, History, minibatches, train
 
 __version__ = "0.1.0"
+
+
+def __getattr__(name):
+    """``mlp.plotting`` is imported on first use: matplotlib's pyplot takes half a second to import."""
+    if name == "plotting":
+        import importlib
+
+        return importlib.import_module(".plotting", __name__)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 __all__ = [
     "MLP", "Dense", "dense_forward", "dense_backward", "dense_backward_from_dZ", "train", "History", "DivergenceWarning", "minibatches",

@@ -3,7 +3,9 @@
 Every generator returns ``X`` of shape (m, 2), float64, one example per row, and
 ``y`` of shape (m,), int64 class labels 0, 1, ...; every one takes ``seed`` (an int or a
 numpy.random.Generator), so the same seed gives the same points.
-scikit-learn's generators are used where it has them (circles, moons, blobs).
+scikit-learn's generators are used where it has them (circles, moons, blobs). scikit-learn is
+imported inside the functions that use it, not at the top: it takes one to two seconds to import,
+and ``import mlp`` (the first cell of every lesson and exercise) should answer at once.
 
 Preparation: ``train_val_test_split`` (stratified), ``Standardizer`` (fitted on the
 training set only), ``one_hot``; and the handwritten digits bundled with scikit-learn.
@@ -14,8 +16,6 @@ from __future__ import annotations
 from typing import NamedTuple
 
 import numpy as np
-import sklearn.datasets
-from sklearn.model_selection import train_test_split
 
 from .checks import check_matrix, check_positive, check_same_length, unknown_name_error
 from .rng import make_rng, sklearn_seed
@@ -53,6 +53,8 @@ def make_xor(n_samples: int = 200, noise: float = 0.15, seed=None):
 def make_circles(n_samples: int = 200, noise: float = 0.1, factor: float = 0.5, seed=None):
     """Two concentric circles (scikit-learn): class 0 outside, class 1 inside, radius ratio ``factor``."""
     n_samples = check_positive(n_samples, "n_samples", integer=True)
+    import sklearn.datasets
+
     X, y = sklearn.datasets.make_circles(n_samples, noise=_check_noise(noise), factor=factor,
                                          random_state=sklearn_seed(make_rng(seed)))
     return X.astype(np.float64), y.astype(np.int64)
@@ -61,6 +63,8 @@ def make_circles(n_samples: int = 200, noise: float = 0.1, factor: float = 0.5, 
 def make_moons(n_samples: int = 200, noise: float = 0.2, seed=None):
     """Two interleaving half circles (scikit-learn)."""
     n_samples = check_positive(n_samples, "n_samples", integer=True)
+    import sklearn.datasets
+
     X, y = sklearn.datasets.make_moons(n_samples, noise=_check_noise(noise),
                                        random_state=sklearn_seed(make_rng(seed)))
     return X.astype(np.float64), y.astype(np.int64)
@@ -70,6 +74,8 @@ def make_blobs(n_samples: int = 200, centers: int = 3, cluster_std: float = 1.0,
     """Gaussian blobs (scikit-learn): ``centers`` clusters, one class each."""
     n_samples = check_positive(n_samples, "n_samples", integer=True)
     centers = check_positive(centers, "centers", integer=True)
+    import sklearn.datasets
+
     X, y = sklearn.datasets.make_blobs(n_samples, n_features=2, centers=centers, cluster_std=cluster_std,
                                        random_state=sklearn_seed(make_rng(seed)))
     return X.astype(np.float64), y.astype(np.int64)
@@ -145,6 +151,8 @@ def load_digits(scale: bool = True):
         (otherwise the raw 0..16).
     y : (1797,) int64, the digit 0..9. ``X[i].reshape(8, 8)`` is the image.
     """
+    import sklearn.datasets
+
     X, y = sklearn.datasets.load_digits(return_X_y=True)
     X = X.astype(np.float64)
     return (X / 16.0 if scale else X), y.astype(np.int64)
@@ -183,6 +191,8 @@ def train_val_test_split(X, y, val_size: float = 0.2, test_size: float = 0.2, se
     if val_size + test_size >= 1:
         raise ValueError(f"val_size + test_size must leave examples to train on; got {val_size} + {test_size} "
                          f"= {val_size + test_size:g} >= 1")
+    from sklearn.model_selection import train_test_split
+
     rng = make_rng(seed)
     labels = class_labels(y) if stratify else None
 

@@ -162,6 +162,20 @@ def test_widget_updates_are_timed_for_every_lesson_widget():
     assert any("learning-rate explorer" in label for label in seconds)
 
 
+def test_first_cells_are_timed_in_a_fresh_python_and_judged_against_their_goals():
+    from benchmarks.course import FIRST_CELLS, import_seconds
+    from benchmarks.report import render
+    from benchmarks.runner import targets
+
+    seconds = import_seconds(repeats=1)
+    assert list(seconds) == list(FIRST_CELLS) and all(value > 0 for value in seconds.values())
+    goals = {target.description: target.goal for target in targets([], None, seconds)}
+    assert goals == {"first cell: import mlp": 0.5,
+                     "first cell: from mlp.grader import check, show_example (an exercise's first cell)": 1.0}
+    text = render([], targets([], None, seconds), 1, imports=seconds)
+    assert "## First cells" in text and "| `import mlp` |" in text
+
+
 def test_lessons_are_executed_and_timed_without_touching_the_stored_file():
     from benchmarks.course import lesson_seconds
 

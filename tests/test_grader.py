@@ -183,6 +183,18 @@ def test_check_records_the_function_and_says_not_attempted_for_stubs():
     assert check("03.sigmoid").status == "not_attempted"
 
 
+def test_show_example_prints_numbers_to_four_decimals_like_numpys_arrays(capsys):
+    """More digits would be rounding noise that differs between CPUs (and the solutions store this output)."""
+    from mlp.grader import show_example
+
+    show_example("06.relative_error")
+    assert capsys.readouterr().out.endswith("expected relative_error(analytic, numeric) =\n9.128e-05\n")
+    show_example("05.binary_cross_entropy")
+    assert capsys.readouterr().out.endswith("=\n0.4004\n")
+    show_example("01.dot_product")
+    assert capsys.readouterr().out.endswith("=\n12.0\n")
+
+
 def test_check_unknown_id_lists_the_known_ones():
     with pytest.raises(ValueError, match="did you mean '03.sigmoid'"):
         check("03.sigmoidd", lambda z: z)

@@ -91,6 +91,27 @@ def test_gradient_check_catches_a_wrong_backward_pass(monkeypatch):
     assert errors["W1"] < TOLERANCE  # the weights are still right
 
 
+@pytest.mark.parametrize("error, shown", [
+    (0.0, "< 1e-8"), (4.6e-10, "< 1e-8"), (9.99e-9, "< 1e-8"),  # rounding noise: only the bound
+    (1e-8, "1.0e-08"), (3.8e-1, "3.8e-01"), (1.0, "1.0e+00"), (float("nan"), "nan"),
+])
+def test_format_relative_error_hides_only_the_rounding_noise(error, shown):
+    from mlp.gradcheck import ROUNDING_LEVEL, TOLERANCE, format_relative_error
+
+    assert ROUNDING_LEVEL < TOLERANCE  # every error printed as "< 1e-8" passes the check
+    assert format_relative_error(error) == shown
+
+
+def test_a_real_gradient_check_of_a_correct_network_prints_as_rounding_level():
+    """What lesson 6 shows for its correct networks: the bound, the same on every CPU."""
+    from mlp.gradcheck import format_relative_error
+
+    model = mlp.MLP([2, 8, 1], "relu", "sigmoid", seed=0)
+    X, y = mlp.data.make_moons(200, noise=0.2, seed=0)
+    errors = gradient_check(model, X, y)
+    assert {name: format_relative_error(error) for name, error in errors.items()} == dict.fromkeys(errors, "< 1e-8")
+
+
 def test_gradient_check_leaves_parameters_exactly_unchanged():
     model = mlp.MLP([3, 4, 2], "relu", "softmax", seed=0)
     X, y = random_problem(3, 2, "softmax")

@@ -66,3 +66,32 @@ def test_the_core_never_imports_the_grader_or_the_widgets():
         for path in (PACKAGE / upper).rglob("*.py"):
             text = path.read_text()
             assert f"from ..{other}" not in text and f"mlp.{other}" not in text, f"{path} imports mlp.{other}"
+
+
+def test_the_first_cells_import_no_heavy_library():
+    """`import mlp` and an exercise's first line load neither scikit-learn, scipy nor pyplot.
+
+    Together they took 2-6 s to import; the functions that need them import them when called.
+    (How long the imports take is measured by `make bench`, not here.)
+    """
+    import subprocess
+    import sys
+
+    heavy = ["sklearn", "scipy", "matplotlib.pyplot"]
+    for first_cell in ("import mlp", "import mlp.grader; from mlp.grader import check, show_example"):
+        code = f"import sys\n{first_cell}\nprint([m for m in {heavy!r} if m in sys.modules])"
+        loaded = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+        assert loaded.strip() == "[]", f"{first_cell!r} imports {loaded.strip()}"
+
+
+def test_plotting_is_imported_on_first_use():
+    import subprocess
+    import sys
+
+    code = ("import sys, mlp\nassert 'mlp.plotting' not in sys.modules\n"
+            "assert callable(mlp.plotting.plot_network) and 'matplotlib.pyplot' in sys.modules\n"
+            "from mlp import plotting\nassert plotting is mlp.plotting\n"
+            "try:\n    mlp.no_such_module\nexcept AttributeError as error:\n    print(error)")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert "module 'mlp' has no attribute 'no_such_module'" in result.stdout
