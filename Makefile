@@ -38,8 +38,14 @@ lab: $(STAMP)
 export OPENBLAS_NUM_THREADS := 1
 export OMP_NUM_THREADS := 1
 
+# The suite runs on every core (pytest-xdist; PYTEST_WORKERS=1 for one): a test module, or a notebook under
+# one BLAS setting, stays on one worker, the slowest first (conftest.py). conftest.py also compares the
+# notebooks under two other OpenBLAS kernels and with 2 BLAS threads. PYTEST_ARGS=... adds options.
+PYTEST_WORKERS ?= auto
+PYTEST_ARGS ?=
 test: $(STAMP)
-	MLP_PROGRESS=0 $(BIN)/python -m pytest $(NBVAL) tests notebooks solutions
+	MLP_PROGRESS=0 $(BIN)/python -m pytest $(NBVAL) -n $(PYTEST_WORKERS) --dist loadscope --no-loadscope-reorder \
+		$(PYTEST_ARGS) tests notebooks solutions
 
 # Re-execute the lessons and the worked solutions and refresh their stored outputs
 # (NOTEBOOKS=... for some of them); exercises/ stays output-free (python -m mlp.grader build).

@@ -56,6 +56,7 @@ class Playground:
     container: str = ".playground"
     play: str = ".playground-play"
     pause: str = ".playground-pause"
+    step: str = ".playground-step"           # one epoch
     epoch: str = ".playground-epoch"         # "epoch 12"
     markers: tuple[str, ...] = ("playground", "Playground")
 
@@ -80,7 +81,9 @@ def contains_widget(path: Path, markers) -> bool:
 # The lessons, each skipped while it does not show its widget yet.
 EXPLORERS = [target(LearningRateExplorer("notebooks/07_gradient_descent.ipynb"), "lesson07")]
 PLAYGROUNDS = [target(Playground("notebooks/08_training.ipynb"), "lesson08")]
-WIDGET_SECONDS = 60     # from a page action to the widget's answer (Voila runs the cells meanwhile)
+# An upper bound from a page action to the widget's answer (Voila runs the cells meanwhile, the other
+# tests may take both cores): each wait ends on the page's own signal, the readout or the counter.
+WIDGET_SECONDS = 180
 
 
 # ----------------------------------------------------------------------------- the tests
@@ -189,6 +192,8 @@ def epoch_of(locator) -> int:
 
 
 def play_then_pause(page, ui: Playground) -> None:
+    """Play: the counter advances. Pause: the Play button comes back (the kernel handled it), the counter
+    settles, and Step then moves it by exactly one epoch, a second time too: nothing else trains."""
     playground = page.locator(ui.container).first
     playground.wait_for(state="visible", timeout=WIDGET_SECONDS * 1000)
     playground.scroll_into_view_if_needed()
@@ -196,7 +201,8 @@ def play_then_pause(page, ui: Playground) -> None:
     counter.wait_for(state="visible")
     start = epoch_of(counter)
 
-    playground.locator(ui.play).first.click()
+    play = playground.locator(ui.play).first
+    play.click()
     deadline, seen = time.monotonic() + WIDGET_SECONDS, []
     while time.monotonic() < deadline and len(seen) < 3:
         epoch = epoch_of(counter)
@@ -204,15 +210,19 @@ def play_then_pause(page, ui: Playground) -> None:
             seen.append((time.monotonic(), epoch))
         time.sleep(0.05)
     assert len(seen) >= 3, f"Play: the epoch counter went {start} -> {[e for _, e in seen]} in {WIDGET_SECONDS} s"
-    # How long an update takes while playing: "stopped" means quiet for several of those.
+    # How long an update takes while playing, on this machine now: "settled" means quiet for several.
     interval = (seen[-1][0] - seen[0][0]) / max(1, len(seen) - 1)
     quiet = min(max(1.0, 4 * interval), 10.0)
 
     playground.locator(ui.pause).first.click()
+    expect(play).to_be_enabled(timeout=WIDGET_SECONDS * 1000)  # the kernel has stopped playing
     paused_at = stable_epoch(counter, quiet, timeout=WIDGET_SECONDS)
     assert paused_at > start
-    time.sleep(quiet)
-    assert epoch_of(counter) == paused_at, f"the epoch counter went on after Pause ({paused_at} -> {epoch_of(counter)})"
+    step = playground.locator(ui.step).first
+    for expected in (paused_at + 1, paused_at + 2):
+        step.click()
+        expect(counter).to_have_text(re.compile(rf"epoch {expected}\b"), timeout=WIDGET_SECONDS * 1000)
+    assert epoch_of(counter) == paused_at + 2, f"after Pause and two Steps: {counter.inner_text()}"
 
 
 def stable_epoch(counter, quiet: float, timeout: float) -> int:
@@ -302,11 +312,13 @@ class ScratchPlayground:
     def play(self, _=None):
         if self.task is None or self.task.done():
             self.task = asyncio.ensure_future(self.run())
+        self.buttons[0].disabled, self.buttons[1].disabled = True, False  # as the lessons' playground
 
     def pause(self, _=None):
         if self.task is not None:
             self.task.cancel()
             self.task = None
+        self.buttons[0].disabled, self.buttons[1].disabled = False, True
 
     def reset(self, _=None):
         self.pause()
