@@ -3,7 +3,8 @@
 #   make test   create .venv if missing, install, run the whole test suite (notebooks too)
 #   make notebooks  re-execute the lessons and store their outputs
 #   make bench  time mlp against scikit-learn, PyTorch and the GEMM floor; write benchmarks/RESULTS.md
-# Needs only Python 3 (>= 3.10) and make.
+#   make lock   refresh constraints.txt, the pinned versions every install uses (then: make notebooks test)
+# Needs only Python 3 (>= 3.11) and make.
 
 PYTHON ?= python3
 VENV   := .venv
@@ -15,19 +16,34 @@ ALLOW_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root)
 # Extra JupyterLab options, e.g. make lab LAB_ARGS="--no-browser --port=9999"
 LAB_ARGS ?=
 
-.PHONY: lab test notebooks bench install clean
+.PHONY: lab test notebooks bench install lock clean
 
 # nbval: strict output comparison of every lesson, sanitised for memory addresses.
 NBVAL := --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg --nbval-cell-timeout=120
 
 install: $(STAMP)
 
-# Reinstall whenever the dependency list changes.
-$(STAMP): pyproject.toml
+# Reinstall whenever the dependency list or the pinned versions change. Every install takes the exact
+# versions of constraints.txt, those the stored notebook outputs were made with.
+$(STAMP): pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(BIN)/python -m pip install --quiet -c constraints.txt pip
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[dev]'
 	touch $(STAMP)
+
+# The newest releases that pyproject.toml's ranges allow, installed in a scratch venv and written to
+# constraints.txt (its header kept). Then `make notebooks test` and review `git diff` before committing.
+LOCK_VENV := .venv-lock
+lock:
+	rm -rf $(LOCK_VENV)
+	$(PYTHON) -m venv $(LOCK_VENV)
+	$(LOCK_VENV)/bin/python -m pip install --quiet --upgrade pip
+	$(LOCK_VENV)/bin/python -m pip install --quiet -e '.[dev]'
+	grep '^#' constraints.txt > $(LOCK_VENV)/constraints.txt
+	$(LOCK_VENV)/bin/python -m pip freeze --all --exclude-editable | grep -v -e '^setuptools==' -e '^-e ' >> $(LOCK_VENV)/constraints.txt
+	mv $(LOCK_VENV)/constraints.txt constraints.txt
+	rm -rf $(LOCK_VENV)
+	@echo "constraints.txt refreshed: now run make notebooks test, and review git diff constraints.txt notebooks solutions"
 
 lab: $(STAMP)
 	$(BIN)/jupyter lab $(ALLOW_ROOT) --ServerApp.root_dir="$(CURDIR)" \
@@ -58,11 +74,11 @@ BENCH_STAMP := $(VENV)/.installed-bench
 BENCH_ARGS ?=
 
 $(BENCH_STAMP): $(STAMP)
-	$(BIN)/python -m pip install --quiet -e '.[dev,bench]' || echo "PyTorch could not be installed: the benchmarks skip it"
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[dev,bench]' || echo "PyTorch could not be installed: the benchmarks skip it"
 	touch $(BENCH_STAMP)
 
 bench: $(BENCH_STAMP)
 	$(BIN)/python -m benchmarks $(BENCH_ARGS)
 
 clean:
-	rm -rf $(VENV) .pytest_cache .hypothesis *.egg-info
+	rm -rf $(VENV) $(LOCK_VENV) .pytest_cache .hypothesis *.egg-info

@@ -61,6 +61,37 @@ def test_environment_yml_installs_the_package_and_a_compatible_python():
     assert SpecifierSet(python.removeprefix("python")) == required
 
 
+def constraints():
+    """{name: pinned version} from constraints.txt."""
+    pins = {}
+    for line in (ROOT / "constraints.txt").read_text().splitlines():
+        if line.strip() and not line.startswith("#"):
+            requirement = Requirement(line)
+            (specifier,) = requirement.specifier
+            assert specifier.operator == "==", f"constraints.txt pins exact versions: {line}"
+            pins[requirement.name.lower().replace("_", "-")] = specifier.version
+    return pins
+
+
+def test_constraints_pin_every_dependency_inside_its_declared_range():
+    project = pyproject()["project"]
+    declared = requirement_set(project["dependencies"] + project["optional-dependencies"]["dev"])
+    pins = constraints()
+    for name, specifier in declared.items():
+        assert name in pins, f"{name} is not pinned in constraints.txt: run `make lock`"
+        assert specifier.contains(pins[name], prereleases=True), \
+            f"constraints.txt pins {name}=={pins[name]}, outside pyproject.toml's {specifier}: run `make lock`"
+    assert "pip" in pins and "mlp-course" not in pins
+
+
+def test_every_install_takes_the_pinned_versions():
+    makefile = (ROOT / "Makefile").read_text()
+    installs = [line for line in makefile.splitlines() if "pip install" in line and "LOCK_VENV" not in line]
+    assert installs and all("-c constraints.txt" in line for line in installs), installs
+    assert "$(STAMP): pyproject.toml constraints.txt" in makefile  # a new pin reinstalls
+    assert "-c constraints.txt" in (ROOT / "README.md").read_text()
+
+
 def test_ci_runs_make_test():
     run = (ROOT / ".ci" / "run").read_text()
     assert "make test" in run and "set -euo pipefail" in run
