@@ -1,13 +1,15 @@
-"""Repository-wide pytest settings: the notebooks compared under other BLAS kernels, and the test order.
+"""Repository-wide pytest settings: the notebooks compared as other machines compute, and the test order.
 
 Stored outputs must mean the same on every machine. ``make test`` compares every stored output of
 notebooks/ and solutions/ with a fresh run (nbval), on this CPU's own OpenBLAS kernel with one BLAS
-thread. A learner's laptop picks other kernels, and other summation orders, so this file collects
-each of those notebooks three more times, its kernel started under
+thread. A learner's laptop picks other kernels, other summation orders and other elementwise
+functions, so this file collects each of those notebooks four more times, its kernel started under
 
 - another OpenBLAS kernel of the AVX class (Haswell, or Sandybridge where Haswell is the CPU's own),
 - an OpenBLAS kernel of the SSE class (Nehalem, or Prescott where Nehalem is the CPU's own),
 - the CPU's own kernel with 2 BLAS threads instead of 1,
+- numpy's exp, log, tanh, sin, ... returning results one ulp off, as another CPU's SIMD loops may
+  (numpy's AVX-512 ones, which a machine without AVX-512 cannot run; tests/ulp_noise.py),
 
 as items named ``notebooks/01_linear_algebra.ipynb::blas=Nehalem::Cell 3``. numpy's wheels carry a
 DYNAMIC_ARCH OpenBLAS that honours ``OPENBLAS_CORETYPE``; a kernel this CPU cannot run (or a numpy
@@ -37,6 +39,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent
 NOTEBOOK_FOLDERS = ("notebooks", "solutions")
+ULP_NOISE = Path(__file__).resolve().parent / "tests" / "ulp_noise.py"
 # Candidates, in order of preference, and the CPU flag (from /proc/cpuinfo) each kernel needs.
 AVX_CLASS = (("Haswell", "avx2"), ("Sandybridge", "avx"))
 SSE_CLASS = (("Nehalem", "sse4_2"), ("Prescott", "pni"))
@@ -48,13 +51,17 @@ THREAD_VARIABLES = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"
 
 @dataclass(frozen=True)
 class BlasSetting:
-    """A BLAS set-up to start a notebook's kernel under: an OpenBLAS kernel (None: the CPU's own) and threads."""
+    """A set-up to start a notebook's kernel under: an OpenBLAS kernel (None: the CPU's own), BLAS threads,
+    and whether numpy's transcendental functions are nudged by one ulp (tests/ulp_noise.py)."""
 
     coretype: str | None
     threads: int
+    ulp_noise: bool = False
 
     @property
     def name(self) -> str:
+        if self.ulp_noise:
+            return "ulp-noise"
         return f"blas={self.coretype}" if self.coretype else f"blas={self.threads}-threads"
 
     def environment(self, base) -> dict[str, str]:
@@ -104,7 +111,7 @@ def _choose(candidates, native: str | None, flags: set[str]) -> str:
 def blas_settings() -> tuple[BlasSetting, ...]:
     native, flags = _native_coretype(), _cpu_flags()
     return (BlasSetting(_choose(AVX_CLASS, native, flags), 1), BlasSetting(_choose(SSE_CLASS, native, flags), 1),
-            BlasSetting(None, 2))
+            BlasSetting(None, 2), BlasSetting(None, 1, ulp_noise=True))
 
 
 PROBE = """
@@ -134,18 +141,26 @@ def why_not(setting: BlasSetting) -> str | None:
     return None
 
 
-@functools.cache
-def no_png_ipython_dir() -> str:
-    """An IPYTHONDIR whose kernels show figures as text only ("<Figure size ...>"), without drawing a PNG."""
-    folder = Path(tempfile.mkdtemp(prefix="mlp-nbval-ipython-"))
-    (folder / "profile_default").mkdir()
-    (folder / "profile_default" / "ipython_kernel_config.py").write_text("c.InlineBackend.figure_formats = set()\n")
-    return str(folder)
+_IPYTHON_DIRS: dict[bool, str] = {}  # made on first use, removed at the end of the session
+
+
+def ipython_dir(ulp_noise: bool) -> str:
+    """An IPYTHONDIR whose kernels show figures as text only ("<Figure size ...>"), without drawing a PNG,
+    and, for ``ulp_noise``, start with tests/ulp_noise.py."""
+    if ulp_noise not in _IPYTHON_DIRS:
+        folder = Path(tempfile.mkdtemp(prefix="mlp-nbval-ipython-"))
+        (folder / "profile_default" / "startup").mkdir(parents=True)
+        (folder / "profile_default" / "ipython_kernel_config.py").write_text(
+            "c.InlineBackend.figure_formats = set()\n")
+        if ulp_noise:
+            shutil.copy(ULP_NOISE, folder / "profile_default" / "startup" / "00-ulp-noise.py")
+        _IPYTHON_DIRS[ulp_noise] = str(folder)
+    return _IPYTHON_DIRS[ulp_noise]
 
 
 def pytest_unconfigure(config):
-    if no_png_ipython_dir.cache_info().currsize:
-        shutil.rmtree(no_png_ipython_dir(), ignore_errors=True)
+    for folder in _IPYTHON_DIRS.values():
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 try:
@@ -163,7 +178,7 @@ if IPyNbFile is not None:
             reason = why_not(self.setting)
             if reason:
                 pytest.skip(f"{self.setting.name}: {reason}")
-            wanted = dict(self.setting.environment(os.environ), IPYTHONDIR=no_png_ipython_dir())
+            wanted = dict(self.setting.environment(os.environ), IPYTHONDIR=ipython_dir(self.setting.ulp_noise))
             changed = {name: value for name, value in wanted.items() if os.environ.get(name) != value}
             saved = {name: os.environ.get(name) for name in changed}
             os.environ.update(changed)  # the kernel inherits this process's environment as it starts
