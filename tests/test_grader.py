@@ -210,6 +210,26 @@ def test_check_stops_an_endless_loop_after_the_time_limit():
     assert verdict.status == "timeout" and "endless loop" in verdict.message
 
 
+def test_global_random_state_is_caught_even_when_an_earlier_cell_left_it_as_the_function_does():
+    """np.random.seed(seed) + np.random.randn leave the same global state every time: a check that only
+    compared the state before and after its call passed once the learner's own check had run."""
+    import numpy as np
+
+    def init_params(layer_sizes, seed):
+        np.random.seed(seed)
+        return {key: value for l in range(1, len(layer_sizes)) for key, value in (
+            (f"W{l}", np.random.randn(layer_sizes[l - 1], layer_sizes[l]) * np.sqrt(2 / layer_sizes[l - 1])),
+            (f"b{l}", np.zeros(layer_sizes[l])))}
+
+    init_params([300, 200, 10], 7)  # the state the check's first call will leave
+    before = np.random.get_state()
+    for seed in (0, 1):
+        verdict = run_check(EXERCISES["04.init_params"], init_params, seed=seed)
+        assert verdict.status == "failed" and "global random state" in verdict.message, verdict.message
+    after = np.random.get_state()
+    assert np.array_equal(before[1], after[1]) and before[2:] == after[2:], "the check must restore the global state"
+
+
 def test_fresh_random_inputs_catch_a_hard_coded_answer():
     exercise = EXERCISES["03.relu"]
     hard_coded = exercise.expected_example()

@@ -62,12 +62,20 @@ def relu_derivative_is_relu(z):
     return np.maximum(0, z)
 
 
+def relu_derivative_booleans(z):  # right values, but True/False: 1 - d and -d fail on them
+    return z > 0
+
+
 def leaky_alpha_wrong(z, alpha=0.01):
     return np.where(z > 0, z, 0.1 * z)
 
 
 def leaky_is_relu(z, alpha=0.01):
     return np.maximum(0, z)
+
+
+def leaky_ignores_alpha(z, alpha=0.01):  # right for the default, wrong for any other alpha
+    return np.where(z > 0, z, 0.01 * z)
 
 
 def leaky_in_place(z, alpha=0.01):
@@ -122,6 +130,8 @@ WRONG = [
     ("03.relu_derivative", "ReLU'(0) = 1", relu_derivative_at_zero_is_one, "ReLU'(0) = 0"),
     ("03.relu_derivative", "halved", relu_derivative_boolean_int, "is not right"),
     ("03.relu_derivative", "relu instead of its derivative", relu_derivative_is_relu, "is not right"),
+    ("03.relu_derivative", "booleans", relu_derivative_booleans, "holds booleans"),
+    ("03.leaky_relu", "alpha ignored", leaky_ignores_alpha, "your function still used 0.01"),
     ("03.leaky_relu", "alpha 0.1", leaky_alpha_wrong, "is not right"),
     ("03.leaky_relu", "plain relu", leaky_is_relu, "is not right"),
     ("03.leaky_relu", "in place", leaky_in_place, "in place"),

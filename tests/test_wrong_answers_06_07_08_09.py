@@ -515,6 +515,17 @@ def digits_labels_not_one_hot(X_train, y_train, seed):
     return lambda X: S09["forward"]((X - mean) / std, params)[0].argmax(axis=1)
 
 
+def digits_predict_own_statistics(X_train, y_train, seed):
+    mean, std = S09["fit_standardizer"](X_train)
+    params = _digits_trained((X_train - mean) / std, S09["one_hot"](y_train, 10), seed, epochs=10)
+
+    def predict(X):  # the images' own mean and std: fine on a large batch, wrong for one image
+        own_mean, own_std = S09["fit_standardizer"](X)
+        return S09["forward"]((X - own_mean) / own_std, params)[0].argmax(axis=1)
+
+    return predict
+
+
 ACCURACY_08 = "the target is 95%: train longer"
 ACCURACY_09 = "the target is 95%: standardise the pixels"
 
@@ -613,6 +624,8 @@ WRONG = [
     ("09.digits_classifier", "returns predict(X_train)", digits_returns_labels, "should return your predict function"),
     ("09.digits_classifier", "predict forgets to standardise", digits_predict_not_standardised, ACCURACY_09),
     ("09.digits_classifier", "untrained (GENERIC)", digits_untrained, ACCURACY_09),
+    ("09.digits_classifier", "predict standardises with the images' own statistics", digits_predict_own_statistics,
+     "when they come alone"),
     ("09.digits_classifier", "always one class", digits_one_class, "for every point"),
     ("09.digits_classifier", "integer labels, not one-hot (GENERIC)", digits_labels_not_one_hot, ACCURACY_09),
 ]

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import copy
 import inspect
+import secrets
 import signal
 import threading
 from contextlib import contextmanager
@@ -184,6 +185,32 @@ def _compare_with_reference(exercise, function, rng) -> str | None:
     return None
 
 
+GLOBAL_RANDOM_STATE_USED = (
+    "your function used numpy's global random state (np.random.seed, np.random.randn, np.random.shuffle, ...), "
+    "which every other piece of code shares; make your own generator from the seed, "
+    "rng = np.random.default_rng(seed), and draw from it (rng.standard_normal, rng.permutation, ...)")
+
+
+def _same_random_state(a, b) -> bool:
+    return a[0] == b[0] and np.array_equal(a[1], b[1]) and a[2:] == b[2:]
+
+
+@contextmanager
+def watching_global_random_state():
+    """Yields ``used()``: whether numpy's global random state was seeded or drawn from meanwhile.
+
+    The global state is set to a fresh one nobody can predict (so neither an earlier cell nor an
+    earlier check can make a call look like no change), and restored afterwards.
+    """
+    saved = np.random.get_state()
+    np.random.seed(secrets.randbits(32))
+    fresh = np.random.get_state()
+    try:
+        yield lambda: not _same_random_state(np.random.get_state(), fresh)
+    finally:
+        np.random.set_state(saved)
+
+
 def run_check(exercise: Exercise, function, seed=None) -> Verdict:
     """Check ``function`` against ``exercise``; ``seed`` fixes the random trials (None: fresh ones)."""
 
@@ -198,11 +225,13 @@ def run_check(exercise: Exercise, function, seed=None) -> Verdict:
                                f"{exercise.function_name}); got a {type(function).__name__}")
     rng = make_rng(seed)
     try:
-        with time_limit(exercise.time_limit):
+        with time_limit(exercise.time_limit), watching_global_random_state() as global_random_state_used:
             if exercise.custom is not None:
                 problem = exercise.custom(function, rng)
             else:
                 problem = _compare_with_reference(exercise, function, rng)
+            if not problem and global_random_state_used():
+                problem = GLOBAL_RANDOM_STATE_USED
     except NotImplementedError:
         return verdict(NOT_ATTEMPTED, "replace `raise NotImplementedError` with your code, then run the cell again")
     except CheckTimeout:

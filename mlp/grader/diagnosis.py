@@ -112,6 +112,9 @@ def _diagnose_array(actual, expected, what, m, rtol, atol):
         return f"{what} should hold numbers; got an array of dtype {actual.dtype}"
     if actual.shape != expected.shape:
         return _diagnose_shape(actual, expected, what, rtol, atol)
+    if np.issubdtype(expected.dtype, np.floating) and actual.dtype == np.bool_:
+        return (f"{what} holds booleans (True/False); return floating-point numbers (0.0 and 1.0): convert with "
+                f".astype(float) (booleans break arithmetic such as 1 - d or -d)")
     if np.issubdtype(expected.dtype, np.floating) and np.issubdtype(actual.dtype, np.integer):
         if not _close(actual.astype(float), expected, rtol, atol):
             return (f"{what} has the integer dtype {actual.dtype}, so fractions were cut off; expected floating-point "

@@ -34,6 +34,20 @@ def leaky_relu(z, alpha=0.01):
     return activations.leaky_relu(z, alpha)
 
 
+def leaky_inputs(rng, trial):
+    """z, and from the second trial on an alpha other than the default 0.01."""
+    if trial == 0:
+        return z_inputs(rng, trial)
+    return z_inputs(rng, trial) + (float(rng.choice([0.05, 0.1, 0.2, 0.3])),)
+
+
+def alpha_hint(args, actual, expected):
+    if len(args) == 2 and args[1] != 0.01 and isinstance(actual, np.ndarray) and actual.shape == expected.shape \
+            and np.allclose(actual, activations.leaky_relu(args[0], 0.01)):
+        return f"with alpha = {args[1]:g} your function still used 0.01: use its alpha argument, not a fixed slope"
+    return None
+
+
 def tanh_derivative(z):
     return activations.tanh_derivative(z)
 
@@ -68,7 +82,7 @@ EXERCISES = [
     Exercise("03.sigmoid_derivative", "sigmoid_derivative", 1, sigmoid_derivative, (Z_EXAMPLE,), z_inputs),
     Exercise("03.relu", "relu", 1, relu, (Z_EXAMPLE,), z_inputs),
     Exercise("03.relu_derivative", "relu_derivative", 1, relu_derivative, (Z_EXAMPLE,), z_inputs, hint=kink_hint),
-    Exercise("03.leaky_relu", "leaky_relu", 1, leaky_relu, (Z_EXAMPLE,), z_inputs),
+    Exercise("03.leaky_relu", "leaky_relu", 1, leaky_relu, (Z_EXAMPLE,), leaky_inputs, hint=alpha_hint),
     Exercise("03.tanh_derivative", "tanh_derivative", 1, tanh_derivative, (Z_EXAMPLE,), z_inputs),
     Exercise("03.softmax", "softmax", 2, softmax, (Z_EXAMPLE,), z_inputs, hint=axis_hint),
 ]

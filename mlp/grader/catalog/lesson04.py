@@ -10,10 +10,7 @@ from ..checking import Exercise
 def check_init_params(function, rng):
     """He initialisation: W_l ~ N(0, 2 / n_in), b_l = 0, reproducible from the seed, no global state."""
     sizes = [300, 200, 10]
-    state_before = np.random.get_state()[1].copy()
-    params = function(sizes, 7)
-    if not np.array_equal(np.random.get_state()[1], state_before):
-        return "init_params used numpy's global random state; use rng = np.random.default_rng(seed)"
+    params = function(sizes, 7)  # (numpy's global random state is watched by run_check, for every exercise)
     if not isinstance(params, dict):
         return f"init_params should return a dict of arrays; got a {type(params).__name__}"
     expected_keys = ["W1", "b1", "W2", "b2"]
