@@ -321,6 +321,7 @@ def test_hostile_submissions_cost_only_themselves(tmp_path):
     assert {path: digest(path) for path in paths} == before, "grading changed a submission"
     rows = list(csv.DictReader(csv_path.open()))
     assert list(rows[0]) == ["submission", "exercise", "score", "max_score", "status", "message"]
+    assert {row["submission"] for row in rows} == {path.name for path in paths}  # file names, not paths
     status = {}
     for row in rows:
         status.setdefault(Path(row["submission"]).name, {})[row["exercise"]] = row["status"]
@@ -343,6 +344,30 @@ def test_hostile_submissions_cost_only_themselves(tmp_path):
     assert feedback == sorted(path.stem + ".md" for path in paths)
     text = (tmp_path / "feedback" / "osexit_03.md").read_text()
     assert "Score: 0 / 9" in text and "stopped its own kernel" in text
+
+
+def test_the_instructor_decides_the_lesson_and_links_are_not_followed(tmp_path):
+    """Metadata naming another lesson is reported, not obeyed; a symlink (to solutions/, to a classmate's
+    file) is not graded; the CSV names each submission by its file name."""
+    lesson01 = nbformat.read(ROOT / "solutions" / "01_linear_algebra.ipynb", as_version=4)
+    lesson01.metadata["mlp_grader"] = {"lesson": "09"}  # "grade me as the capstone"
+    nbformat.write(lesson01, tmp_path / "meta_01.ipynb")
+    nbformat.write(lesson01, tmp_path / "no_number.ipynb")  # the metadata alone does not say which lesson
+    (tmp_path / "link_03.ipynb").symlink_to(ROOT / "solutions" / "03_activation_functions.ipynb")
+    paths = [tmp_path / name for name in ("meta_01.ipynb", "no_number.ipynb", "link_03.ipynb")]
+    csv_path = tmp_path / "grades.csv"
+    assert main(["grade", *map(str, paths), "--csv", str(csv_path), "--jobs", "2", "--no-progress"]) == 0
+    rows = list(csv.DictReader(csv_path.open()))
+    assert {row["submission"] for row in rows} == {"meta_01.ipynb", "no_number.ipynb", "link_03.ipynb"}
+    meta = [row for row in rows if row["submission"] == "meta_01.ipynb"]
+    assert [row["exercise"] for row in meta] == [e.id for e in exercises_of("01")]
+    assert all(row["status"] == "passed" and "metadata says lesson '09', which is ignored" in row["message"]
+               for row in meta)
+    unknown = [row for row in rows if row["submission"] == "no_number.ipynb"]
+    assert len(unknown) == 1 and unknown[0]["status"] == "error" and "cannot tell which lesson" in unknown[0]["message"]
+    link = [row for row in rows if row["submission"] == "link_03.ipynb"]
+    assert [row["exercise"] for row in link] == [e.id for e in exercises_of("03")]
+    assert all(row["status"] == "error" and "symbolic link" in row["message"] for row in link)
 
 
 def test_parallel_grading_gives_the_same_csv(tmp_path):

@@ -5,7 +5,8 @@
                                [--jobs N] [--timeout SECONDS] [--lesson NN] [--format md|html]
 
 grade writes one CSV row per (submission, exercise):
-submission,exercise,score,max_score,status,message with status one of
+submission,exercise,score,max_score,status,message (submission: the file name; the path as given where
+two submissions share a name) with status one of
 passed, failed, not_attempted, error, timeout. It exits non-zero only for a usage
 error, never because a learner's code failed.
 """
@@ -51,7 +52,8 @@ def parser() -> argparse.ArgumentParser:
     g.add_argument("--jobs", type=_positive_int, default=1, help="submissions graded in parallel")
     g.add_argument("--timeout", type=_positive_int, default=CELL_TIMEOUT,
                    help=f"seconds each cell of a submission may run (default {CELL_TIMEOUT})")
-    g.add_argument("--lesson", choices=sorted(LESSONS), help="lesson of submissions whose name does not say")
+    g.add_argument("--lesson", choices=sorted(LESSONS),
+                   help="lesson of submissions whose file name does not say (a notebook's metadata never decides)")
     g.add_argument("--no-progress", action="store_true", help="no progress bar")
     return main
 
@@ -67,6 +69,12 @@ def grade_all(paths, lesson=None, timeout=CELL_TIMEOUT, jobs=1, progress=True):
             bar.update(1)
         bar.close()
     return results
+
+
+def submission_names(paths) -> list[str]:
+    """What the CSV and the feedback call each submission: its file name, or the path as given where names repeat."""
+    names = [Path(path).name for path in paths]
+    return [name if names.count(name) == 1 else str(path) for name, path in zip(names, paths)]
 
 
 def main(argv=None) -> int:
@@ -90,7 +98,7 @@ def main(argv=None) -> int:
     try:
         writer = csv.DictWriter(out, fieldnames=FIELDS)
         writer.writeheader()
-        for submission, verdicts in results:
+        for submission, (_, verdicts) in zip(submission_names([path for path, _ in results]), results):
             for verdict in verdicts:
                 writer.writerow(verdict.as_row(submission))
     finally:
@@ -98,7 +106,7 @@ def main(argv=None) -> int:
             out.close()
     if args.feedback:
         used = set()
-        for submission, verdicts in results:
+        for submission, (_, verdicts) in zip(submission_names([path for path, _ in results]), results):
             feedback.write(args.feedback, submission, verdicts, args.format, used)
     scores = [sum(v.score for v in verdicts) for _, verdicts in results]
     print(f"graded {len(results)} submission(s); mean score {sum(scores) / max(len(scores), 1):.2f}", file=sys.stderr)

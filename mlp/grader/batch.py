@@ -2,8 +2,10 @@
 
 For each submission the grader
 1. reads the file (never writes it) and copies it into a temporary folder;
-2. finds the lesson (notebook metadata ``mlp_grader.lesson``, else a two-digit lesson number
-   in the file name such as ``03_...`` or ``alice_03``, else ``--lesson``);
+2. finds the lesson, which is the instructor's decision: a two-digit lesson number in the file name
+   such as ``03_...`` or ``alice_03``, else ``--lesson``. The notebook's own metadata
+   (``mlp_grader.lesson``) never decides; where it names another lesson, every row says so.
+   A symbolic link is not followed: it gets an error row per exercise;
 3. runs every code cell in a fresh kernel with a per-cell time limit, errors allowed
    (a crashing cell costs only itself);
 4. appends one grading cell that looks up, for each exercise of the lesson, the function the
@@ -17,6 +19,7 @@ exercise saying so, and the batch goes on.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import re
@@ -43,16 +46,20 @@ print({marker!r} + _grader_json.dumps(_grader_grade(globals(), {lesson!r}, {seed
 """
 
 
-def lesson_of(notebook, path: Path, default: str | None = None) -> str | None:
-    """The lesson a submission belongs to: metadata, else the file name, else ``default``."""
-    if notebook is not None:
-        lesson = notebook.metadata.get("mlp_grader", {}).get("lesson")
-        if isinstance(lesson, str) and exercises_of(lesson):
-            return lesson
+def lesson_of(path: Path, default: str | None = None) -> str | None:
+    """The lesson a submission is graded as: the file name's lesson number, else ``default`` (--lesson)."""
     for number in re.findall(r"(?<!\d)(\d\d)(?!\d)", path.stem):  # "03_sigmoid", "alice_03", "03-bob"
         if exercises_of(number):
             return number
     return default
+
+
+def metadata_note(notebook, lesson: str) -> str:
+    """" (...)" when the notebook's metadata names another lesson than the one it is graded as, else ""."""
+    claimed = notebook.metadata.get("mlp_grader", {}).get("lesson") if isinstance(notebook.metadata, dict) else None
+    if claimed is None or claimed == lesson:
+        return ""
+    return f" (graded as lesson {lesson}; the notebook's metadata says lesson {str(claimed)[:20]!r}, which is ignored)"
 
 
 def _rows_saying(lesson, status, message) -> list[Verdict]:
@@ -70,6 +77,9 @@ def seed_of(content: bytes) -> int:
 def grade_submission(path, lesson: str | None = None, cell_timeout: int = CELL_TIMEOUT) -> list[Verdict]:
     """Grade one submission; returns one Verdict per exercise of its lesson."""
     path = Path(path)
+    if path.is_symlink():
+        return _rows_saying(lesson_of(path, lesson), ERROR, "a symbolic link, not a notebook file: links are not "
+                                                            "followed; submit the notebook itself")
     try:
         content = path.read_bytes()
     except OSError as error:
@@ -78,13 +88,15 @@ def grade_submission(path, lesson: str | None = None, cell_timeout: int = CELL_T
         notebook = nbformat.reads(content.decode("utf-8"), as_version=4)
         nbformat.validate(notebook)
     except Exception as error:  # invalid JSON, not a notebook, wrong encoding...
-        return _rows_saying(lesson_of(None, path, lesson), ERROR,
+        return _rows_saying(lesson_of(path, lesson), ERROR,
                             f"not a readable notebook ({type(error).__name__}): the file could not be graded")
-    lesson = lesson_of(notebook, path, lesson)
+    lesson = lesson_of(path, lesson)
     if lesson is None:
         return _rows_saying(None, ERROR, "cannot tell which lesson this is: put the lesson number in the file name "
                                          "(e.g. 03_...) or pass --lesson NN")
-    return _run_and_grade(notebook, content, lesson, cell_timeout)
+    note = metadata_note(notebook, lesson)
+    verdicts = _run_and_grade(notebook, content, lesson, cell_timeout)
+    return [dataclasses.replace(v, message=v.message + note) for v in verdicts] if note else verdicts
 
 
 def _run_and_grade(notebook, content: bytes, lesson: str, cell_timeout: int) -> list[Verdict]:
