@@ -230,6 +230,29 @@ def test_global_random_state_is_caught_even_when_an_earlier_cell_left_it_as_the_
     assert np.array_equal(before[1], after[1]) and before[2:] == after[2:], "the check must restore the global state"
 
 
+def test_an_error_in_the_learners_function_names_its_line_in_the_notebook(tmp_path):
+    """In a real kernel: the message quotes the learner's own line of the cell, not numpy's or the checker's."""
+    from nbclient import NotebookClient
+
+    notebook = nbformat.v4.new_notebook(cells=[
+        code("import numpy as np\nfrom mlp.grader import check"),
+        code("def dense_forward(X, W, b, activation):\n    Z = W @ X + b  # the wrong order\n"
+             "    return activation(Z)"),
+        code("print(check('04.dense_forward', dense_forward).message)"),
+        code("def init_params(layer_sizes, seed):\n    rng = np.random.default_rng(seed)\n"
+             "    return {'W1': rng.standard_normal((layer_sizes[0], layer_sizes[3]))}  # IndexError"),
+        code("print(check('04.init_params', init_params).message)"),  # a behaviour check, not a comparison
+    ])
+    NotebookClient(notebook, timeout=120, kernel_name="python3", resources={"metadata": {"path": str(tmp_path)}}).execute()
+    message = notebook.cells[2].outputs[0]["text"]
+    assert "your function raised ValueError" in message
+    assert "(in dense_forward, line 2 of its cell: `Z = W @ X + b  # the wrong order`)" in message, message
+    message = notebook.cells[4].outputs[0]["text"]
+    assert "raised IndexError" in message and \
+        "(in init_params, line 3 of its cell: `return {'W1': rng.standard_normal((layer_sizes[0], layer_sizes[3]))}" \
+        in message, message
+
+
 def test_fresh_random_inputs_catch_a_hard_coded_answer():
     exercise = EXERCISES["03.relu"]
     hard_coded = exercise.expected_example()

@@ -15,7 +15,10 @@ import copy
 import inspect
 import secrets
 import signal
+import sysconfig
 import threading
+import traceback
+from pathlib import Path
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Callable
@@ -130,6 +133,34 @@ def _changed_inputs(names, before, after) -> list[str]:
     return changed
 
 
+_LIBRARY_FOLDERS = tuple(str(Path(folder).resolve()) for folder in {
+    *(sysconfig.get_paths()[key] for key in ("stdlib", "platstdlib", "purelib", "platlib")),
+    Path(__file__).resolve().parents[1],  # mlp itself, wherever it is installed
+})
+
+
+def _in_library(filename: str) -> bool:
+    if filename.startswith("<frozen"):
+        return True
+    try:
+        return str(Path(filename).resolve()).startswith(_LIBRARY_FOLDERS)
+    except (OSError, ValueError):
+        return False
+
+
+def where_in_learner_code(error) -> str:
+    """" (in sigmoid, line 3 of its cell: `return 1 / (1 + np.exp(-z))`)": the learner's own line that the
+    error came through last (numpy's, Python's and the course's own frames are skipped); "" if none."""
+    frames = [frame for frame in traceback.extract_tb(error.__traceback__) if not _in_library(frame.filename)]
+    if not frames:
+        return ""
+    frame = frames[-1]
+    line = (frame.line or "").strip()
+    place = f"in {frame.name}, line {frame.lineno} of its cell" if frame.name != "<module>" else \
+        f"at line {frame.lineno} of its cell"
+    return f" ({place}: `{line[:120]}`)" if line else f" ({place})"
+
+
 def _matmul_hint(error) -> str:
     if isinstance(error, ValueError) and ("matmul" in str(error) or "not aligned" in str(error)):
         return ". In a matrix product A @ B, the columns of A must equal the rows of B: check each product's shapes"
@@ -154,7 +185,7 @@ def _one_trial(exercise, function, args, label) -> str | None:
     except Exception as error:  # the learner's code failed: say how, on which inputs
         shapes = _shapes(names, args)
         return (f"{label}{f' ({shapes})' if shapes else ''}, your function raised {type(error).__name__}: "
-                f"{error}{_matmul_hint(error)}")
+                f"{error}{where_in_learner_code(error)}{_matmul_hint(error)}")
     changed = _changed_inputs(names, args, given)
     if changed:
         return (f"{label}, your function changed its input {', '.join(changed)} in place; return new arrays and "
@@ -240,7 +271,8 @@ def run_check(exercise: Exercise, function, seed=None) -> Verdict:
     except RecursionError:
         return verdict(ERROR, "your function calls itself without end (RecursionError)")
     except Exception as error:  # raised by the learner's code inside a custom check
-        return verdict(FAILED, f"your function raised {type(error).__name__}: {error}{_matmul_hint(error)}")
+        return verdict(FAILED, f"your function raised {type(error).__name__}: {error}{where_in_learner_code(error)}"
+                               f"{_matmul_hint(error)}")
     if problem:
         return verdict(FAILED, problem)
     trials = "" if exercise.custom else f" and on {exercise.trials} sets of random inputs"
