@@ -71,6 +71,15 @@ def test_lesson_was_stored_from_a_clean_top_to_bottom_run(lesson):
     assert "widgets" not in notebook.metadata, "widget state is stored: run `make notebooks`"
 
 
+@pytest.mark.parametrize("path", sorted(ROOT.glob("*/[0-9][0-9]_*.ipynb")), ids=lambda path: f"{path.parent.name}/{path.stem}")
+def test_no_notebook_holds_a_control_character(path):
+    """A '\\b' eaten by a Python string turned `\\beta` into a backspace and 'eta': "Math input error"."""
+    for index, cell in enumerate(nbformat.read(path, as_version=4).cells):
+        found = re.search(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]", cell.source)
+        assert not found, (f"{path.name} cell {index} holds the control character {found.group()!r} in "
+                           f"{cell.source[max(0, found.start() - 30):found.end() + 10]!r}")
+
+
 def test_readme_course_map_links_every_lesson():
     readme = (ROOT / "README.md").read_text()
     for path in LESSONS:
