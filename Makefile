@@ -56,7 +56,8 @@ export OMP_NUM_THREADS := 1
 
 # The suite runs on every core (pytest-xdist; PYTEST_WORKERS=1 for one): a test module, or a notebook under
 # one BLAS setting, stays on one worker, the slowest first (conftest.py). conftest.py also compares the
-# notebooks under two other OpenBLAS kernels and with 2 BLAS threads. PYTEST_ARGS=... adds options.
+# notebooks under two other OpenBLAS kernels, with 2 BLAS threads and with numpy's exp, log, ... one ulp off
+# (tests/ulp_noise.py). PYTEST_ARGS=... adds options.
 PYTEST_WORKERS ?= auto
 PYTEST_ARGS ?=
 test: $(STAMP)

@@ -94,11 +94,12 @@ def main(argv=None) -> int:
             print(f"wrote {path}")
         return 0
     results = grade_all(args.submissions, args.lesson, args.timeout, args.jobs, progress=not args.no_progress)
+    named = list(zip(submission_names([path for path, _ in results]), (verdicts for _, verdicts in results)))
     out = open(args.csv, "w", newline="", encoding="utf-8") if args.csv else sys.stdout
     try:
         writer = csv.DictWriter(out, fieldnames=FIELDS)
         writer.writeheader()
-        for submission, (_, verdicts) in zip(submission_names([path for path, _ in results]), results):
+        for submission, verdicts in named:
             for verdict in verdicts:
                 writer.writerow(verdict.as_row(submission))
     finally:
@@ -106,7 +107,7 @@ def main(argv=None) -> int:
             out.close()
     if args.feedback:
         used = set()
-        for submission, (_, verdicts) in zip(submission_names([path for path, _ in results]), results):
+        for submission, verdicts in named:
             feedback.write(args.feedback, submission, verdicts, args.format, used)
     scores = [sum(v.score for v in verdicts) for _, verdicts in results]
     print(f"graded {len(results)} submission(s); mean score {sum(scores) / max(len(scores), 1):.2f}", file=sys.stderr)
