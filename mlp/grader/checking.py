@@ -13,13 +13,7 @@ from __future__ import annotations
 
 import copy
 import inspect
-import secrets
-import signal
-import sysconfig
-import threading
-import traceback
-from pathlib import Path
-from contextlib import contextmanager
+import time
 from dataclasses import dataclass, field
 from typing import Callable
 
@@ -27,7 +21,8 @@ import numpy as np
 
 from ..rng import make_rng
 from .diagnosis import diagnose
-from .verdict import ERROR, FAILED, NOT_ATTEMPTED, PASSED, TIMEOUT, Verdict
+from .learner import CallTimedOut, Learner, LearnerGone, LearnerRaised, LocalLearner
+from .verdict import ERROR, FAILED, NOT_ATTEMPTED, NOT_OWN_WORK, PASSED, TIMEOUT, Verdict
 
 
 @dataclass(frozen=True)
@@ -81,29 +76,6 @@ class Exercise:
         return self.reference(*copy.deepcopy(self.example))
 
 
-class CheckTimeout(Exception):
-    """The learner's function ran past the time limit."""
-
-
-@contextmanager
-def time_limit(seconds: float):
-    """Raise CheckTimeout in this (main) thread after ``seconds``; no limit outside the main thread."""
-    if threading.current_thread() is not threading.main_thread() or not hasattr(signal, "setitimer"):
-        yield
-        return
-
-    def stop(signum, frame):
-        raise CheckTimeout()
-
-    previous = signal.signal(signal.SIGALRM, stop)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
-    try:
-        yield
-    finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
-
-
 def _shapes(names, args) -> str:
     parts = []
     for name, value in zip(names, args):
@@ -133,63 +105,57 @@ def _changed_inputs(names, before, after) -> list[str]:
     return changed
 
 
-_LIBRARY_FOLDERS = tuple(str(Path(folder).resolve()) for folder in {
-    *(sysconfig.get_paths()[key] for key in ("stdlib", "platstdlib", "purelib", "platlib")),
-    Path(__file__).resolve().parents[1],  # mlp itself, wherever it is installed
-})
-
-
-def _in_library(filename: str) -> bool:
-    if filename.startswith("<frozen"):
-        return True
-    try:
-        return str(Path(filename).resolve()).startswith(_LIBRARY_FOLDERS)
-    except (OSError, ValueError):
-        return False
-
-
-def where_in_learner_code(error) -> str:
-    """" (in sigmoid, line 3 of its cell: `return 1 / (1 + np.exp(-z))`)": the learner's own line that the
-    error came through last (numpy's, Python's and the course's own frames are skipped); "" if none."""
-    frames = [frame for frame in traceback.extract_tb(error.__traceback__) if not _in_library(frame.filename)]
-    if not frames:
-        return ""
-    frame = frames[-1]
-    line = (frame.line or "").strip()
-    place = f"in {frame.name}, line {frame.lineno} of its cell" if frame.name != "<module>" else \
-        f"at line {frame.lineno} of its cell"
-    return f" ({place}: `{line[:120]}`)" if line else f" ({place})"
-
-
-def _matmul_hint(error) -> str:
-    if isinstance(error, ValueError) and ("matmul" in str(error) or "not aligned" in str(error)):
+def _matmul_hint(error: LearnerRaised) -> str:
+    if error.type_name == "ValueError" and ("matmul" in error.message or "not aligned" in error.message):
         return ". In a matrix product A @ B, the columns of A must equal the rows of B: check each product's shapes"
     return ""
 
 
-def _one_trial(exercise, function, args, label) -> str | None:
+def _floating_point_advice(error: LearnerRaised, args) -> str:
+    """What an overflow, a division by zero or a NaN in the learner's own line means, and what to do about it.
+
+    The "stable form" advice is only given where there is one: an exp that overflows. A log of 0 asks for
+    the clipping the notebook's formula has; a 0/0 after exp asks for each row's own maximum.
+    """
+    line = error.where.split("`")[1] if error.where.count("`") >= 2 else ""
+    largest = max((float(np.max(np.abs(a))) for a in args if isinstance(a, np.ndarray) and a.size and
+                   np.issubdtype(a.dtype, np.number)), default=0.0)
+    inputs = f" (inputs up to {largest:.3g} in size)" if largest else ""
+    said = f"numpy reported '{error.message}'{error.where}{inputs}"
+    if "overflow" in error.message and "exp" in line:
+        return (f"{said}: exp of a large number overflows (exp(710) is already inf); use a numerically stable "
+                f"form of this formula (lesson 3), one that only ever takes exp of numbers <= 0")
+    if "divide by zero" in error.message and "log" in line:
+        return (f"{said}: log(0) is -inf; keep what goes into log away from 0, as the notebook's formula does "
+                f"(np.maximum(P, 1e-12))")
+    if "invalid value" in error.message and "exp" not in line and "/" in line and "sum" in line:
+        return (f"{said}: 0/0 gave NaN, so a whole row of exps underflowed to 0: subtract each row's own maximum "
+                f"(Z.max(axis=1, keepdims=True)), not one maximum of the whole array")
+    if "invalid value" in error.message and "/" in line:
+        return f"{said}: 0/0 gave NaN; the denominator is 0 on these inputs: guard it (e.g. max(..., 1e-12))"
+    if "divide by zero" in error.message:
+        return f"{said}: a division by zero; find which denominator can be 0 on these inputs"
+    return f"{said}: a result became inf or NaN on these inputs"
+
+
+def _one_trial(exercise, learner: Learner, args, label) -> str | None:
     names = exercise.parameters or [f"argument {i + 1}" for i in range(len(args))]
     expected = exercise.reference(*copy.deepcopy(args))
     given = copy.deepcopy(args)
     try:
         # Overflow, 0/0 and log(0) are mistakes here: a stable formula never triggers them.
-        with np.errstate(over="raise", invalid="raise", divide="raise", under="ignore"):
-            actual = function(*given)
-    except (NotImplementedError, CheckTimeout):
-        raise
-    except FloatingPointError as error:
-        largest = max((float(np.max(np.abs(a))) for a in args if isinstance(a, np.ndarray) and a.size), default=0)
-        return (f"{label}, numpy reported '{error}' (inputs up to {largest:.3g} in size): a naive formula "
-                f"overflows or divides by zero there (exp(1000) is inf, log(0) is -inf); "
-                f"use a numerically stable form")
-    except Exception as error:  # the learner's code failed: say how, on which inputs
+        actual = learner.call(None, given, strict_floats=True)
+    except LearnerRaised as error:
+        if error.floating_point:
+            return f"{label}, {_floating_point_advice(error, args)}"
+        if error.type_name == "RecursionError":
+            raise
         shapes = _shapes(names, args)
-        return (f"{label}{f' ({shapes})' if shapes else ''}, your function raised {type(error).__name__}: "
-                f"{error}{where_in_learner_code(error)}{_matmul_hint(error)}")
+        return (f"{label}{f' ({shapes})' if shapes else ''}, your function raised {error}{_matmul_hint(error)}")
     changed = _changed_inputs(names, args, given)
     if changed:
         return (f"{label}, your function changed its input {', '.join(changed)} in place; return new arrays and "
-                f"leave the inputs as they were (copy first with .copy(), or write W - lr * dW instead of W -= lr * dW)")
+                f"leave the inputs as they were ({_in_place_advice(exercise, changed)})")
     problem = diagnose(actual, expected, m=_examples_in(exercise, args), rtol=exercise.rtol, atol=exercise.atol,
                        names=exercise.returns)
     if problem and exercise.hint is not None:
@@ -200,17 +166,26 @@ def _one_trial(exercise, function, args, label) -> str | None:
     return None
 
 
-def _compare_with_reference(exercise, function, rng) -> str | None:
-    problem = _one_trial(exercise, function, exercise.example, "On the worked example")
+def _in_place_advice(exercise, changed) -> str:
+    """"copy first: W = W.copy()", in the exercise's own names."""
+    name = changed[0]
+    if exercise.function_name == "gradient_descent_step":
+        return ("build a new dict, e.g. {name: value - learning_rate * grads['d' + name] for name, value in "
+                "params.items()}, instead of params[name] -= ...")
+    return f"copy first, {name} = {name}.copy(), or write {name} = {name} * ... instead of {name} *= ..."
+
+
+def _compare_with_reference(exercise, learner, rng) -> str | None:
+    problem = _one_trial(exercise, learner, exercise.example, "On the worked example")
     if problem:
         return problem
     for args in exercise.stress:
-        problem = _one_trial(exercise, function, args, "On extreme inputs")
+        problem = _one_trial(exercise, learner, args, "On extreme inputs")
         if problem:
             return problem
     for trial in range(exercise.trials):
         args = exercise.random_inputs(rng, trial)
-        problem = _one_trial(exercise, function, args, "On random inputs")
+        problem = _one_trial(exercise, learner, args, "On random inputs")
         if problem:
             return problem
     return None
@@ -222,57 +197,54 @@ GLOBAL_RANDOM_STATE_USED = (
     "rng = np.random.default_rng(seed), and draw from it (rng.standard_normal, rng.permutation, ...)")
 
 
-def _same_random_state(a, b) -> bool:
-    return a[0] == b[0] and np.array_equal(a[1], b[1]) and a[2:] == b[2:]
+def not_own_work_message(used) -> str:
+    """What a not_own_work verdict says: what was used, and what to do instead."""
+    return (f"your function uses {', '.join(sorted(used)[:4])}: someone else's implementation, not your own work "
+            f"(in graded exercises only numpy and your own functions count); write it yourself with numpy")
 
 
-@contextmanager
-def watching_global_random_state():
-    """Yields ``used()``: whether numpy's global random state was seeded or drawn from meanwhile.
+def run_check(exercise: Exercise, function, seed=None, not_own_work: list | None = None) -> Verdict:
+    """Check ``function`` (the learner's function, or a ``Learner`` standing for it) against ``exercise``.
 
-    The global state is set to a fresh one nobody can predict (so neither an earlier cell nor an
-    earlier check can make a call look like no change), and restored afterwards.
+    ``seed`` fixes the random trials (None: fresh ones). ``not_own_work``: what the grader found the
+    function uses that is not the learner's own (from its source): then the verdict is not_own_work.
     """
-    saved = np.random.get_state()
-    np.random.seed(secrets.randbits(32))
-    fresh = np.random.get_state()
-    try:
-        yield lambda: not _same_random_state(np.random.get_state(), fresh)
-    finally:
-        np.random.set_state(saved)
-
-
-def run_check(exercise: Exercise, function, seed=None) -> Verdict:
-    """Check ``function`` against ``exercise``; ``seed`` fixes the random trials (None: fresh ones)."""
 
     def verdict(status, message=""):
         score = exercise.points if status == PASSED else 0
         return Verdict(exercise.id, status, score, exercise.points, message)
 
+    if not_own_work:
+        return verdict(NOT_OWN_WORK, not_own_work_message(not_own_work))
     if function is None:
         return verdict(NOT_ATTEMPTED, f"define the function {exercise.function_name} and run its cell first")
-    if not callable(function):
+    if not isinstance(function, Learner) and not callable(function):
         return verdict(FAILED, f"check needs your function itself, e.g. check({exercise.id!r}, "
                                f"{exercise.function_name}); got a {type(function).__name__}")
+    learner = function if isinstance(function, Learner) else LocalLearner(function)
+    learner.deadline = time.monotonic() + exercise.time_limit
     rng = make_rng(seed)
     try:
-        with time_limit(exercise.time_limit), watching_global_random_state() as global_random_state_used:
-            if exercise.custom is not None:
-                problem = exercise.custom(function, rng)
-            else:
-                problem = _compare_with_reference(exercise, function, rng)
-            if not problem and global_random_state_used():
-                problem = GLOBAL_RANDOM_STATE_USED
+        if exercise.custom is not None:
+            problem = exercise.custom(learner, rng)
+        else:
+            problem = _compare_with_reference(exercise, learner, rng)
     except NotImplementedError:
         return verdict(NOT_ATTEMPTED, "replace `raise NotImplementedError` with your code, then run the cell again")
-    except CheckTimeout:
+    except CallTimedOut:
         return verdict(TIMEOUT, f"your function did not finish within {exercise.time_limit:g} s: "
                                 f"is there an endless loop?")
-    except RecursionError:
-        return verdict(ERROR, "your function calls itself without end (RecursionError)")
-    except Exception as error:  # raised by the learner's code inside a custom check
-        return verdict(FAILED, f"your function raised {type(error).__name__}: {error}{where_in_learner_code(error)}"
-                               f"{_matmul_hint(error)}")
+    except LearnerGone as gone:
+        return verdict(ERROR, f"the process running your code ended or stopped answering during this check "
+                              f"({gone}): os._exit, a crash or running out of memory")
+    except LearnerRaised as error:  # raised by the learner's code inside a behaviour check
+        if error.type_name == "RecursionError":
+            return verdict(ERROR, "your function calls itself without end (RecursionError)")
+        problem = f"your function raised {error}{_matmul_hint(error)}"
+    if learner.touched:
+        return verdict(NOT_OWN_WORK, not_own_work_message(learner.touched))
+    if not problem and learner.used_global_random:
+        problem = GLOBAL_RANDOM_STATE_USED
     if problem:
         return verdict(FAILED, problem)
     trials = "" if exercise.custom else f" and on {exercise.trials} sets of random inputs"

@@ -9,7 +9,8 @@ import html
 from dataclasses import dataclass
 
 PASSED, FAILED, NOT_ATTEMPTED, ERROR, TIMEOUT = "passed", "failed", "not_attempted", "error", "timeout"
-STATUSES = (PASSED, FAILED, NOT_ATTEMPTED, ERROR, TIMEOUT)
+NOT_OWN_WORK = "not_own_work"  # the function uses someone else's implementation (the course library's, sklearn's...)
+STATUSES = (PASSED, FAILED, NOT_ATTEMPTED, ERROR, TIMEOUT, NOT_OWN_WORK)
 
 _HEADLINE = {
     PASSED: "correct",
@@ -17,16 +18,18 @@ _HEADLINE = {
     NOT_ATTEMPTED: "not attempted",
     ERROR: "error",
     TIMEOUT: "time limit exceeded",
+    NOT_OWN_WORK: "not your own work",
 }
-_COLOUR = {PASSED: "#1a7f37", FAILED: "#cf222e", NOT_ATTEMPTED: "#6e7781", ERROR: "#cf222e", TIMEOUT: "#bf8700"}
-_SYMBOL = {PASSED: "✔", FAILED: "✘", NOT_ATTEMPTED: "○", ERROR: "✘", TIMEOUT: "⏱"}
+_COLOUR = {PASSED: "#1a7f37", FAILED: "#cf222e", NOT_ATTEMPTED: "#6e7781", ERROR: "#cf222e", TIMEOUT: "#bf8700",
+           NOT_OWN_WORK: "#cf222e"}
+_SYMBOL = {PASSED: "✔", FAILED: "✘", NOT_ATTEMPTED: "○", ERROR: "✘", TIMEOUT: "⏱", NOT_OWN_WORK: "✘"}
 
 
 @dataclass(frozen=True)
 class Verdict:
     """The outcome of one exercise check.
 
-    status : one of passed, failed, not_attempted, error, timeout.
+    status : one of passed, failed, not_attempted, error, timeout, not_own_work.
     score, max_score : points earned and available.
     message : what went wrong (or right), in the learner's terms; never a hidden expected array.
     """

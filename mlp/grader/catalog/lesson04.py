@@ -5,6 +5,7 @@ import numpy as np
 from ... import activations
 from .. import inputs
 from ..checking import Exercise
+from ..input_functions import InputFunction
 
 
 def check_init_params(function, rng):
@@ -41,7 +42,8 @@ def check_init_params(function, rng):
     return None
 
 
-ACTIVATIONS = [np.tanh, activations.relu, activations.sigmoid]
+# Activations handed to the learner's dense_forward: numpy formulas that travel by name between processes.
+ACTIVATIONS = [InputFunction("tanh"), InputFunction("relu"), InputFunction("sigmoid")]
 
 
 def dense_forward(X, W, b, activation):
@@ -82,7 +84,7 @@ STRESS_X = np.array([[1.0, 0.0], [0.0, 1.0], [0.0, 0.0]])
 EXERCISES = [
     Exercise("04.init_params", "init_params", 2, custom=check_init_params),
     Exercise("04.dense_forward", "dense_forward", 2, dense_forward,
-             (EXAMPLE_X, EXAMPLE_PARAMS["W1"], EXAMPLE_PARAMS["b1"], activations.relu), dense_inputs),
+             (EXAMPLE_X, EXAMPLE_PARAMS["W1"], EXAMPLE_PARAMS["b1"], InputFunction("relu")), dense_inputs),
     Exercise("04.two_layer_forward", "two_layer_forward", 2, two_layer_forward, (EXAMPLE_X, EXAMPLE_PARAMS),
              network_inputs, stress=((STRESS_X, STRESS_PARAMS),)),
     Exercise("04.predict", "predict", 1, predict, (EXAMPLE_X, EXAMPLE_PARAMS), network_inputs,

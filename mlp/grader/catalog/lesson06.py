@@ -5,6 +5,7 @@ import numpy as np
 from ... import activations
 from .. import inputs
 from ..checking import Exercise, rows_of_first
+from ..input_functions import InputFunction
 
 
 def dense_backward(dZ, X, W):
@@ -49,11 +50,7 @@ def numerical_gradient(f, x, eps=1e-6):
 
 def function_inputs(rng, trial):
     shape = inputs.shape(rng, trial)
-    c = rng.standard_normal(shape)
-
-    def f(x):
-        return float(np.sum(c * np.sin(x)) + 0.5 * np.sum(x**3))
-
+    f = InputFunction("sin_cubic", {"c": rng.standard_normal(shape)})  # f(x) = sum(c sin x) + sum(x^3) / 2
     return f, rng.uniform(-2, 2, shape)
 
 
@@ -78,17 +75,13 @@ def gradient_pair(rng, trial):
     return analytic, analytic + noise * np.abs(analytic).max()
 
 
-def square(x):
-    return float(np.sum(x**2))
-
-
 EXERCISES = [
     Exercise("06.dense_backward", "dense_backward", 3, dense_backward, EXAMPLE, backward_inputs,
              returns=("dX", "dW", "db"), examples_of=rows_of_first),
     Exercise("06.two_layer_backward", "two_layer_backward", 4, two_layer_backward, NETWORK_EXAMPLE, network_inputs,
              examples_of=rows_of_first),
     Exercise("06.numerical_gradient", "numerical_gradient", 2, numerical_gradient,
-             (square, np.array([[1.0, -2.0, 3.0]])), function_inputs, rtol=1e-7, atol=1e-9),
+             (InputFunction("square"), np.array([[1.0, -2.0, 3.0]])), function_inputs, rtol=1e-7, atol=1e-9),
     Exercise("06.relative_error", "relative_error", 1, relative_error,
              (np.array([[1.0, 2.0], [3.0, 4.0]]), np.array([[1.0, 2.0], [3.0, 4.001]])), gradient_pair,
              stress=((np.zeros((2, 3)), np.zeros((2, 3))),), atol=1e-15),
