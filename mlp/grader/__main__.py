@@ -2,29 +2,35 @@
 
     python -m mlp.grader build [--solutions solutions] [--exercises exercises] [--check]
     python -m mlp.grader grade SUBMISSION.ipynb... [--csv grades.csv] [--feedback DIR]
-                               [--jobs N] [--timeout SECONDS] [--lesson NN] [--format md|html]
+                               [--jobs N | --scheduler ADDRESS] [--timeout SECONDS]
+                               [--submission-timeout SECONDS] [--lesson NN] [--format md|html]
 
 grade writes one CSV row per (submission, exercise):
 submission,exercise,score,max_score,status,message (submission: the file name; the path as given where
 two submissions share a name) with status one of
-passed, failed, not_attempted, error, timeout. It exits non-zero only for a usage
-error, never because a learner's code failed.
+passed, failed, not_attempted, error, timeout, not_own_work. Each submission runs in its own sandbox
+(see mlp/grader/sandbox.py); the verdicts are computed in the grader's own process. The CSV and the
+feedback files are written at the end, each at once (a new file renamed into place), after every
+submission's processes are gone. It exits non-zero only for a usage error, never because a learner's
+code failed.
 """
 
 from __future__ import annotations
 
 import argparse
 import csv
+import io
 import sys
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 
 from tqdm.auto import tqdm
 
 from . import feedback
-from .batch import CELL_TIMEOUT, grade_submission
-from .build import build, stale
+from .batch import CELL_TIMEOUT, SUBMISSION_TIMEOUT, _rows_saying, grade_content, lesson_of, read_submission
 from .catalog import LESSONS
+from .verdict import ERROR
 
 FIELDS = ["submission", "exercise", "score", "max_score", "status", "message"]
 
@@ -49,26 +55,79 @@ def parser() -> argparse.ArgumentParser:
     g.add_argument("--csv", type=Path, help="write the grades here (default: standard output)")
     g.add_argument("--feedback", type=Path, help="write one feedback file per submission into this folder")
     g.add_argument("--format", choices=["md", "html"], default="md", help="feedback format (default md)")
-    g.add_argument("--jobs", type=_positive_int, default=1, help="submissions graded in parallel")
+    g.add_argument("--jobs", type=_positive_int, default=1, help="submissions graded in parallel on this machine")
+    g.add_argument("--scheduler", metavar="ADDRESS",
+                   help="grade on a Dask distributed cluster (e.g. tcp://host:8786) instead of this machine")
     g.add_argument("--timeout", type=_positive_int, default=CELL_TIMEOUT,
                    help=f"seconds each cell of a submission may run (default {CELL_TIMEOUT})")
+    g.add_argument("--submission-timeout", type=_positive_int, default=SUBMISSION_TIMEOUT,
+                   help=f"seconds a whole submission may take, every cell and check included "
+                        f"(default {SUBMISSION_TIMEOUT})")
     g.add_argument("--lesson", choices=sorted(LESSONS),
                    help="lesson of submissions whose file name does not say (a notebook's metadata never decides)")
     g.add_argument("--no-progress", action="store_true", help="no progress bar")
     return main
 
 
-def grade_all(paths, lesson=None, timeout=CELL_TIMEOUT, jobs=1, progress=True):
-    """[(submission, [Verdict, ...]), ...] in the order given."""
-    with ProcessPoolExecutor(max_workers=jobs) as pool:
-        futures = [pool.submit(grade_submission, path, lesson, timeout) for path in paths]
-        bar = tqdm(total=len(futures), desc="grading", unit="notebook", disable=not progress, file=sys.stderr)
-        results = []
-        for path, future in zip(paths, futures):
-            results.append((str(path), future.result()))
-            bar.update(1)
-        bar.close()
-    return results
+def grade_all(paths, lesson=None, timeout=CELL_TIMEOUT, jobs=1, progress=True, scheduler=None,
+              submission_timeout=SUBMISSION_TIMEOUT):
+    """[(submission, [Verdict, ...]), ...] in the order given.
+
+    The files are read here; a worker (a local process, or a Dask worker) gets a submission's bytes and
+    its lesson and returns plain verdicts. A worker that dies costs only the submission it was grading.
+    """
+    tasks = []  # (content or None, lesson, problem)
+    for path in paths:
+        _, content, problem = read_submission(path)
+        tasks.append((content, lesson_of(Path(path), lesson), problem))
+    todo = [i for i, (content, _, problem) in enumerate(tasks) if problem is None]
+    results = {i: _rows_saying(tasks[i][1], ERROR, tasks[i][2]) for i, task in enumerate(tasks) if task[2]}
+    bar = tqdm(total=len(paths), desc="grading", unit="notebook", disable=not progress, file=sys.stderr)
+    bar.update(len(results))
+    grade = _grade_on_cluster if scheduler else _grade_here
+    for i, verdicts in grade(todo, tasks, timeout, submission_timeout, jobs, scheduler):
+        results[i] = verdicts
+        bar.update(1)
+    bar.close()
+    return [(str(path), results[i]) for i, path in enumerate(paths)]
+
+
+def _grade_here(todo, tasks, timeout, submission_timeout, jobs, scheduler):
+    attempts = {i: 0 for i in todo}
+    while todo:
+        with ProcessPoolExecutor(max_workers=jobs) as pool:
+            futures = {i: pool.submit(grade_content, tasks[i][0], tasks[i][1], timeout, submission_timeout)
+                       for i in todo}
+            broken = []
+            for i, future in futures.items():
+                try:
+                    yield i, future.result()
+                except BrokenProcessPool:  # a worker was killed (by whom, the pool cannot tell): try again
+                    broken.append(i)
+                except Exception as error:
+                    yield i, _rows_saying(tasks[i][1], ERROR, f"the grader failed on this file ({type(error).__name__})")
+        todo = []
+        for i in broken:
+            attempts[i] += 1
+            if attempts[i] >= 2:
+                yield i, _rows_saying(tasks[i][1], ERROR, "grading this submission killed the grader's worker "
+                                                          "process twice")
+            else:
+                todo.append(i)
+
+
+def _grade_on_cluster(todo, tasks, timeout, submission_timeout, jobs, scheduler):
+    from distributed import Client, as_completed
+
+    with Client(scheduler, set_as_default=False) as client:
+        futures = {client.submit(grade_content, tasks[i][0], tasks[i][1], timeout, submission_timeout,
+                                 pure=False, retries=1): i for i in todo}
+        for future in as_completed(futures):
+            i = futures[future]
+            try:
+                yield i, future.result()
+            except Exception as error:
+                yield i, _rows_saying(tasks[i][1], ERROR, f"the grader failed on this file ({type(error).__name__})")
 
 
 def submission_names(paths) -> list[str]:
@@ -80,6 +139,8 @@ def submission_names(paths) -> list[str]:
 def main(argv=None) -> int:
     args = parser().parse_args(argv)
     if args.command == "build":
+        from .build import build, stale
+
         if not args.solutions.is_dir():
             print(f"error: no solutions folder {args.solutions}", file=sys.stderr)
             return 2
@@ -93,18 +154,19 @@ def main(argv=None) -> int:
         for path in build(args.solutions, args.exercises):
             print(f"wrote {path}")
         return 0
-    results = grade_all(args.submissions, args.lesson, args.timeout, args.jobs, progress=not args.no_progress)
+    results = grade_all(args.submissions, args.lesson, args.timeout, args.jobs, progress=not args.no_progress,
+                        scheduler=args.scheduler, submission_timeout=args.submission_timeout)
     named = list(zip(submission_names([path for path, _ in results]), (verdicts for _, verdicts in results)))
-    out = open(args.csv, "w", newline="", encoding="utf-8") if args.csv else sys.stdout
-    try:
-        writer = csv.DictWriter(out, fieldnames=FIELDS)
-        writer.writeheader()
-        for submission, verdicts in named:
-            for verdict in verdicts:
-                writer.writerow(verdict.as_row(submission))
-    finally:
-        if args.csv:
-            out.close()
+    table = io.StringIO(newline="")
+    writer = csv.DictWriter(table, fieldnames=FIELDS)
+    writer.writeheader()
+    for submission, verdicts in named:
+        for verdict in verdicts:
+            writer.writerow(verdict.as_row(submission))
+    if args.csv:
+        feedback.write_atomically(args.csv, table.getvalue())
+    else:
+        sys.stdout.write(table.getvalue())
     if args.feedback:
         used = set()
         for submission, verdicts in named:

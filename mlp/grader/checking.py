@@ -21,6 +21,7 @@ import numpy as np
 
 from ..rng import make_rng
 from .diagnosis import diagnose
+from .honesty import not_own_work_message
 from .learner import CallTimedOut, Learner, LearnerGone, LearnerRaised, LocalLearner
 from .verdict import ERROR, FAILED, NOT_ATTEMPTED, NOT_OWN_WORK, PASSED, TIMEOUT, Verdict
 
@@ -197,17 +198,11 @@ GLOBAL_RANDOM_STATE_USED = (
     "rng = np.random.default_rng(seed), and draw from it (rng.standard_normal, rng.permutation, ...)")
 
 
-def not_own_work_message(used) -> str:
-    """What a not_own_work verdict says: what was used, and what to do instead."""
-    return (f"your function uses {', '.join(sorted(used)[:4])}: someone else's implementation, not your own work "
-            f"(in graded exercises only numpy and your own functions count); write it yourself with numpy")
-
-
-def run_check(exercise: Exercise, function, seed=None, not_own_work: list | None = None) -> Verdict:
+def run_check(exercise: Exercise, function, seed=None, not_own_work: str | None = None) -> Verdict:
     """Check ``function`` (the learner's function, or a ``Learner`` standing for it) against ``exercise``.
 
-    ``seed`` fixes the random trials (None: fresh ones). ``not_own_work``: what the grader found the
-    function uses that is not the learner's own (from its source): then the verdict is not_own_work.
+    ``seed`` fixes the random trials (None: fresh ones). ``not_own_work``: what the notebook's source
+    showed (``honesty.findings``) when the function is not the learner's own work: then that is the verdict.
     """
 
     def verdict(status, message=""):
@@ -215,7 +210,7 @@ def run_check(exercise: Exercise, function, seed=None, not_own_work: list | None
         return Verdict(exercise.id, status, score, exercise.points, message)
 
     if not_own_work:
-        return verdict(NOT_OWN_WORK, not_own_work_message(not_own_work))
+        return verdict(NOT_OWN_WORK, not_own_work)
     if function is None:
         return verdict(NOT_ATTEMPTED, f"define the function {exercise.function_name} and run its cell first")
     if not isinstance(function, Learner) and not callable(function):

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import html
+import os
+import tempfile
 from pathlib import Path
 
 from .verdict import Verdict
 
 _STATUS = {"passed": "✔ correct", "failed": "✘ incorrect", "not_attempted": "○ not attempted",
-           "error": "✘ error", "timeout": "⏱ time limit exceeded"}
+           "error": "✘ error", "timeout": "⏱ time limit exceeded", "not_own_work": "✘ not your own work"}
 
 
 def _markdown_cell(text: str) -> str:
@@ -53,6 +55,17 @@ def write(directory: Path, submission: str, verdicts: list[Verdict], fmt: str, u
         name = f"{stem}-{number}{suffix}"
     used.add(name)
     path = directory / name
-    path.write_text(html_page(submission, verdicts) if fmt == "html" else markdown(submission, verdicts),
-                    encoding="utf-8")
+    write_atomically(path, html_page(submission, verdicts) if fmt == "html" else markdown(submission, verdicts))
     return path
+
+
+def write_atomically(path: Path, text: str) -> None:
+    """Write a new file beside ``path`` and rename it into place: readers see the old file or the whole new one."""
+    descriptor, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(descriptor, "w", encoding="utf-8", newline="") as file:
+            file.write(text)
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
