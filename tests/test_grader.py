@@ -366,7 +366,8 @@ def test_hostile_submissions_cost_only_themselves(tmp_path):
     assert status["sysexit_03.ipynb"] == all_passed
     assert status["flood_03.ipynb"] == all_passed
     assert status["reordered_03.ipynb"] == all_passed
-    assert set(status["osexit_03.ipynb"].values()) == {"error"}
+    # The cell that ended its own process is skipped in a fresh sandbox; the rest is graded, and said so.
+    assert status["osexit_03.ipynb"] == all_passed
     assert set(status["invalid_03.ipynb"].values()) == {"error"}
     assert set(status["list_03.ipynb"].values()) == {"error"}
     assert status["deleted_03.ipynb"]["03.sigmoid"] == "not_attempted"
@@ -377,7 +378,7 @@ def test_hostile_submissions_cost_only_themselves(tmp_path):
     feedback = sorted(p.name for p in (tmp_path / "feedback").iterdir())
     assert feedback == sorted(path.stem + ".md" for path in paths)
     text = (tmp_path / "feedback" / "osexit_03.md").read_text()
-    assert "Score: 0 / 9" in text and "stopped its own kernel" in text
+    assert "Score: 9 / 9" in text and "was skipped: it ended the process running it" in text
 
 
 def test_the_instructor_decides_the_lesson_and_links_are_not_followed(tmp_path):

@@ -93,27 +93,28 @@ def grade_all(paths, lesson=None, timeout=CELL_TIMEOUT, jobs=1, progress=True, s
 
 
 def _grade_here(todo, tasks, timeout, submission_timeout, jobs, scheduler):
-    attempts = {i: 0 for i in todo}
-    while todo:
-        with ProcessPoolExecutor(max_workers=jobs) as pool:
-            futures = {i: pool.submit(grade_content, tasks[i][0], tasks[i][1], timeout, submission_timeout)
-                       for i in todo}
-            broken = []
-            for i, future in futures.items():
-                try:
-                    yield i, future.result()
-                except BrokenProcessPool:  # a worker was killed (by whom, the pool cannot tell): try again
-                    broken.append(i)
-                except Exception as error:
-                    yield i, _rows_saying(tasks[i][1], ERROR, f"the grader failed on this file ({type(error).__name__})")
-        todo = []
-        for i in broken:
-            attempts[i] += 1
-            if attempts[i] >= 2:
-                yield i, _rows_saying(tasks[i][1], ERROR, "grading this submission killed the grader's worker "
-                                                          "process twice")
-            else:
-                todo.append(i)
+    broken = yield from _pool_round(todo, tasks, timeout, submission_timeout, jobs)
+    # A killed worker takes every submission in flight with it. Those are graded again one at a time, each
+    # in a pool of its own, so that only a submission that kills its worker loses its rows.
+    for i in broken:
+        if (yield from _pool_round([i], tasks, timeout, submission_timeout, 1)):
+            yield i, _rows_saying(tasks[i][1], ERROR, "grading this submission killed the grader's worker process")
+
+
+def _pool_round(todo, tasks, timeout, submission_timeout, jobs):
+    """Yields (i, verdicts) for each submission; returns those whose worker was killed before it finished."""
+    broken = []
+    with ProcessPoolExecutor(max_workers=jobs) as pool:
+        futures = {i: pool.submit(grade_content, tasks[i][0], tasks[i][1], timeout, submission_timeout)
+                   for i in todo}
+        for i, future in futures.items():
+            try:
+                yield i, future.result()
+            except BrokenProcessPool:
+                broken.append(i)
+            except Exception as error:
+                yield i, _rows_saying(tasks[i][1], ERROR, f"the grader failed on this file ({type(error).__name__})")
+    return broken
 
 
 def _grade_on_cluster(todo, tasks, timeout, submission_timeout, jobs, scheduler):

@@ -2,16 +2,17 @@
 
 ``Sandbox()`` starts ``python -m mlp.grader.runner`` for one submission and ``request`` sends it one
 message and waits (with a deadline) for its reply on a private pipe. Two modes, chosen by what the
-machine has (``MODE``):
+machine has (``mode()``):
 
 - **bubblewrap** (``bwrap`` on PATH, e.g. Debian's ``bubblewrap`` package; no root needed): the runner
   sees a file system made of the system's libraries, Python and the installed packages only (read-only),
   its own empty ``/tmp`` of 256 MiB with its HOME and working folder in it, no network, no other
   process (its own PID namespace: it cannot see or signal the grader or another submission), no
   capabilities. Everything it started dies with it.
-- **rlimits** (the fallback): the runner is an ordinary child process in a new session, with its own
-  temporary HOME and working folder. It can read whatever the grader's user can read, can reach the
-  network, and could find and signal other processes of the same user.
+- **rlimits** (the fallback): the runner is an ordinary process in a new session (started through a
+  launcher that exits, so it is not the grader's child), with its own temporary HOME and working folder.
+  It can read whatever the grader's user can read, can reach the network, and could find and signal
+  other processes of the same user, the grader's among them.
 
 In both modes: memory (address space) 2 GiB, file size 64 MiB, 256 open files, no core dumps, CPU
 time capped, at most 256 processes (not enforceable for root); every process of the submission is
@@ -42,7 +43,13 @@ TMP_BYTES = 256 * 2**20
 START_SECONDS = 60  # for the runner to import numpy and answer "ready", even on a busy machine
 GRACE_SECONDS = 5  # past a request's own time limit before the runner is considered stuck
 
-MODE = "bubblewrap" if shutil.which("bwrap") and os.environ.get("MLP_GRADER_SANDBOX") != "rlimits" else "rlimits"
+
+
+def mode() -> str:
+    """"bubblewrap" where ``bwrap`` is installed (unless MLP_GRADER_SANDBOX=rlimits asks for the fallback)."""
+    if os.environ.get("MLP_GRADER_SANDBOX") == "rlimits" or not shutil.which("bwrap"):
+        return "rlimits"
+    return "bubblewrap"
 
 
 class Gone(Exception):
@@ -93,10 +100,15 @@ def _bubblewrap_command(read_fd: int, write_fd: int) -> list[str]:
     return command + [sys.executable, "-m", "mlp.grader.runner", str(read_fd), str(write_fd)]
 
 
+_LAUNCHER = ("import os, sys\nif os.fork() == 0:\n    os.execv(sys.executable, [sys.executable, '-m', "
+             "'mlp.grader.runner', *sys.argv[1:]])\nos._exit(0)")
+
+
 class Sandbox:
     """One runner process for one submission; ``close()`` (or ``with``) ends it and everything it started."""
 
-    def __init__(self, cpu_seconds: int = 600, mode: str = MODE):
+    def __init__(self, cpu_seconds: int = 600, mode: str | None = None):
+        mode = mode or globals()["mode"]()
         self.mode = mode
         self.token = secrets.token_hex(8)
         self.folder = Path(tempfile.mkdtemp(prefix="mlp-grade-"))  # mode 0700
@@ -112,7 +124,9 @@ class Sandbox:
         else:
             for sub in ("home", "work", "tmp"):
                 (self.folder / sub).mkdir()
-            command = [sys.executable, "-m", "mlp.grader.runner", str(to_runner), str(from_runner)]
+            # Started through a launcher that exits at once, the runner is nobody's child: killing its parent
+            # process (os.getppid()) cannot stop the grader.
+            command = [sys.executable, "-c", _LAUNCHER, str(to_runner), str(from_runner)]
             env.update(HOME=str(self.folder / "home"), TMPDIR=str(self.folder / "tmp"))
             cwd = self.folder / "work"
         try:
