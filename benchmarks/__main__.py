@@ -35,9 +35,9 @@ def main(argv=None) -> int:
     for workload in workloads(args.size):
         print(f"{workload.description}", flush=True)
         results.append(time_workload(workload, args.repeats, progress=lambda text: print(text, flush=True)))
-    lessons = widgets = imports = None
+    lessons = widgets = imports = grading = None
     if not args.quick:
-        from .course import import_seconds, lesson_seconds, widget_seconds
+        from .course import grading_seconds, import_seconds, lesson_seconds, widget_seconds
 
         print("first cells, imports in a fresh Python:", flush=True)
         imports = import_seconds(args.repeats)
@@ -46,8 +46,11 @@ def main(argv=None) -> int:
         lessons = lesson_seconds(progress=lambda text: print(text, flush=True))
         print("widgets:", flush=True)
         widgets = widget_seconds()
-    found = targets(results, widgets, imports)
-    text = report.render(results, found, args.repeats, lessons, widgets, report.kept_analysis(args.output), imports)
+        print("grading a class:", flush=True)
+        grading = grading_seconds(progress=lambda text: print(text, flush=True))
+    found = targets(results, widgets, imports, grading)
+    text = report.render(results, found, args.repeats, lessons, widgets, report.kept_analysis(args.output), imports,
+                         grading)
     args.output.write_text(text)
     print()
     for result in results:

@@ -92,3 +92,37 @@ def widget_seconds(repeats: int = 7) -> dict:
     results["playground (lesson 8): Step button, one epoch + redraw"] = \
         timed(playground, lambda index: playground.step_button.click(), repeats)[0]
     return results
+
+
+def grading_seconds(count: int = 300, lessons=("03", "09"), jobs: int = 2, progress=print) -> dict:
+    """{what was graded: wall seconds} for a class of ``count`` submissions of each lesson, graded as an
+    instructor does (``python -m mlp.grader grade --jobs 2``, in the sandbox mode this machine has): every
+    submission its lesson's solution notebook with a line of its own (so every file, and every seed, differs)."""
+    import json
+    import tempfile
+
+    from mlp.grader.sandbox import mode
+
+    results = {}
+    for lesson in lessons:
+        solution = next((ROOT / "solutions").glob(f"{lesson}_*.ipynb"))
+        notebook = json.loads(solution.read_text())
+        with tempfile.TemporaryDirectory(prefix="mlp-bench-class-") as folder:
+            paths = []
+            for number in range(count):
+                notebook["cells"].append({"cell_type": "code", "metadata": {}, "outputs": [], "execution_count": None,
+                                          "source": f"learner = {number}"})
+                path = Path(folder) / f"learner{number:04d}_{lesson}.ipynb"
+                path.write_text(json.dumps(notebook))
+                notebook["cells"].pop()
+                paths.append(str(path))
+            start = time.perf_counter()
+            subprocess.run([sys.executable, "-m", "mlp.grader", "grade", *paths, "--jobs", str(jobs), "--no-progress",
+                            "--csv", str(Path(folder) / "grades.csv")], check=True, cwd=ROOT,
+                           stderr=subprocess.DEVNULL)
+            seconds = time.perf_counter() - start
+        label = f"{count} submissions of lesson {lesson}, --jobs {jobs}, {mode()} sandbox"
+        results[label] = seconds
+        if progress:
+            progress(f"  {label}: {seconds:.0f} s ({seconds / count:.2f} s each)")
+    return results

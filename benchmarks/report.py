@@ -97,7 +97,7 @@ def targets_table(targets) -> list[str]:
     return lines + [""]
 
 
-def render(results, targets, repeats, lessons=None, widgets=None, analysis="", imports=None) -> str:
+def render(results, targets, repeats, lessons=None, widgets=None, analysis="", imports=None, grading=None) -> str:
     lines = ["# Benchmarks: mlp against scikit-learn, PyTorch and the matrix-multiply floor", "",
              "Written by `make bench` (`python -m benchmarks`); medians of "
              f"{repeats} repeats, every system timed in turn within each repeat, so the ratios come "
@@ -121,6 +121,12 @@ def render(results, targets, repeats, lessons=None, widgets=None, analysis="", i
         lines += ["## Widgets: kernel time from a control change to the redrawn plot (median)", "",
                   "| widget and control | median |", "|---|---:|"]
         lines += [f"| {label} | {seconds:.3f} s |" for label, seconds in widgets.items()]
+        lines += [""]
+    if grading:
+        lines += ["## Grading a class: `python -m mlp.grader grade` on every submission (wall time)", "",
+                  "| class | wall time | per submission |", "|---|---:|---:|"]
+        lines += [f"| {label} | {seconds:.0f} s | {seconds / int(label.split()[0]):.2f} s |"
+                  for label, seconds in grading.items()]
         lines += [""]
     lines += ["## Targets", ""] + targets_table(targets)
     lines += [ANALYSIS_START, analysis.strip("\n"), ANALYSIS_END, ""]

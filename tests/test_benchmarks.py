@@ -184,3 +184,18 @@ def test_lessons_are_executed_and_timed_without_touching_the_stored_file():
     seconds = lesson_seconds([path], progress=None)
     assert list(seconds) == ["00_welcome.ipynb"] and seconds["00_welcome.ipynb"] > 0
     assert path.read_bytes() == before
+
+
+def test_a_class_is_graded_and_judged_against_the_five_minute_goal():
+    """(make bench grades 300 submissions of lessons 03 and 09; here two of lesson 03 prove the code.)"""
+    from benchmarks.course import grading_seconds
+    from benchmarks.report import render
+    from benchmarks.runner import targets
+
+    seconds = grading_seconds(count=2, lessons=("03",), progress=None)
+    [(label, value)] = seconds.items()
+    assert label.startswith("2 submissions of lesson 03, --jobs 2") and value > 0
+    [target] = targets([], None, None, seconds)
+    assert target.goal == 300.0 and target.measured == value
+    text = render([], [target], 1, grading=seconds)
+    assert "## Grading a class" in text and "| 2 submissions of lesson 03" in text

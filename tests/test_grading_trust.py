@@ -292,3 +292,30 @@ def test_a_killed_worker_costs_only_the_submission_it_was_grading(tmp_path, monk
     results = dict(cli.grade_all(paths, jobs=2, progress=False))
     assert [results[str(p)][0].status for p in paths] == ["passed", "passed", "error", "passed", "passed", "passed"]
     assert "killed the grader's worker" in results[str(paths[2])][0].message
+
+
+def test_a_dask_cluster_writes_the_same_csv_as_this_machine(tmp_path):
+    """--scheduler sends the batch to a Dask distributed cluster (here a local one of two workers); the CSV
+    is byte for byte the one --jobs writes."""
+    distributed = pytest.importorskip("distributed")
+    folder = tmp_path / "class"
+    folder.mkdir()
+    notebooks = {"honest": nbformat.read(SOLUTION, as_version=4),
+                 "stub": nbformat.read(EXERCISE, as_version=4),
+                 "import_answer": notebook_with(EXERCISE, "from mlp.activations import relu"),
+                 "half": notebook_with(EXERCISE, "import numpy as np\n\ndef relu(z):\n    return np.maximum(z, 0)\n\n"
+                                                 "def sigmoid(z):\n    return 1 / (1 + np.exp(-z))\n\ncheck('03.sigmoid', sigmoid)\n"
+                                                 "check('03.relu', relu)")}
+    paths = write(folder, notebooks) + [folder / "broken_03.ipynb"]
+    (folder / "broken_03.ipynb").write_text("{ not json")
+    local = tmp_path / "local.csv"
+    assert main(["grade", *map(str, paths), "--csv", str(local), "--jobs", "2", "--no-progress"]) == 0
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster:
+        remote = tmp_path / "cluster.csv"
+        assert main(["grade", *map(str, paths), "--csv", str(remote), "--scheduler", cluster.scheduler_address,
+                     "--no-progress"]) == 0
+    assert remote.read_bytes() == local.read_bytes()
+    rows = list(csv.DictReader(local.open()))
+    assert {r["status"] for r in rows if r["submission"] == "honest_03.ipynb"} == {"passed"}
+    half = {r["exercise"]: r["status"] for r in rows if r["submission"] == "half_03.ipynb"}
+    assert half["03.sigmoid"] == "failed" and half["03.relu"] == "passed"  # the naive sigmoid overflows

@@ -123,7 +123,7 @@ def _grade_on_cluster(todo, tasks, timeout, submission_timeout, jobs, scheduler)
     with Client(scheduler, set_as_default=False) as client:
         futures = {client.submit(grade_content, tasks[i][0], tasks[i][1], timeout, submission_timeout,
                                  pure=False, retries=1): i for i in todo}
-        for future in as_completed(futures):
+        for future in as_completed(futures, loop=client.loop):
             i = futures[future]
             try:
                 yield i, future.result()

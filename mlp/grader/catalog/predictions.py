@@ -2,14 +2,18 @@
 
 import numpy as np
 
+from ..checking import Passed
+from ..wire import Unsupported
+
 
 def check_predictions(predict, X, y, target: float, advice: str) -> str | None:
-    """None if predict(X) gets at least ``target`` accuracy on (X, y); else what is wrong.
+    """Passed("accuracy ...") if predict(X) gets at least ``target`` accuracy on (X, y); else what is wrong.
 
     predict(X) must return one class label per row of X: shape (m,) (or (m, 1)), whole numbers.
     """
     if not callable(predict):
-        return f"your function should return your predict function; got a {type(predict).__name__}"
+        kind = predict.type_name if isinstance(predict, Unsupported) else type(predict).__name__
+        return f"your function should return your predict function; got a {kind}"
     predicted = np.asarray(predict(X.copy()))
     m = len(y)
     if predicted.shape not in ((m,), (m, 1)):
@@ -24,6 +28,11 @@ def check_predictions(predict, X, y, target: float, advice: str) -> str | None:
     if np.unique(predicted).size == 1 and np.unique(y).size > 1:
         return f"predict(X) says {predicted[0]:g} for every point: the network has not learned to tell the classes apart"
     accuracy = float(np.mean(predicted == y))
+    chance = 1 / np.unique(y).size
+    if accuracy < chance / 2:
+        return (f"accuracy {accuracy:.1%} on {m} held-out points, far below the {chance:.0%} of guessing: the network "
+                f"learned the opposite of the labels. Does your update step go uphill? It must subtract the "
+                f"gradient, theta := theta - learning_rate * dtheta (with dZ = A - Y, not Y - A)")
     if accuracy < target:
         return f"accuracy {accuracy:.1%} on {m} held-out points; the target is {target:.0%}: {advice}"
-    return None
+    return Passed(f"accuracy {accuracy:.1%} on {m} held-out points (the target is {target:.0%})")
