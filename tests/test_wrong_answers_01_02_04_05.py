@@ -746,7 +746,7 @@ WRONG = [
     ("05.binary_cross_entropy", "only the y = 1 term (GENERIC)", bce_only_positive_term, NOT_RIGHT),
     ("05.binary_cross_entropy", "epsilon 1e-7 (GENERIC)", bce_keras_epsilon, NOT_RIGHT),
     # 05.binary_cross_entropy_gradient
-    ("05.binary_cross_entropy_gradient", "no clipping", bce_grad_unclipped, "a division by zero"),
+    ("05.binary_cross_entropy_gradient", "no clipping", bce_grad_unclipped, "clip the probabilities first"),
     ("05.binary_cross_entropy_gradient", "no 1/m", bce_grad_no_m, "forget to divide by m"),
     ("05.binary_cross_entropy_gradient", "sign flipped", bce_grad_sign, "wrong sign"),
     ("05.binary_cross_entropy_gradient", "flattened", bce_grad_flat, "right numbers in the wrong shape"),

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import copy
 import inspect
+import re
 import time
 from dataclasses import dataclass, field
 from typing import Callable
@@ -128,12 +129,15 @@ def _floating_point_advice(error: LearnerRaised, args) -> str:
                 f"form of this formula (lesson 3), one that only ever takes exp of numbers <= 0")
     if "divide by zero" in error.message and "log" in line:
         return (f"{said}: log(0) is -inf; keep what goes into log away from 0, as the notebook's formula does "
-                f"(np.maximum(P, 1e-12))")
+                f"(np.clip(P, EPSILON, 1 - EPSILON) with EPSILON = 1e-15)")
     if "invalid value" in error.message and "exp" not in line and "/" in line and "sum" in line:
         return (f"{said}: 0/0 gave NaN, so a whole row of exps underflowed to 0: subtract each row's own maximum "
                 f"(Z.max(axis=1, keepdims=True)), not one maximum of the whole array")
     if "invalid value" in error.message and "/" in line:
         return f"{said}: 0/0 gave NaN; the denominator is 0 on these inputs: guard it (e.g. max(..., 1e-12))"
+    if "divide by zero" in error.message and re.search(r"\b(P|p|probabilities|probs)\b", line):
+        return (f"{said}: a division by zero, where a probability of exactly 0 or 1 is divided by; clip the "
+                f"probabilities first, as the notebook's formula does (np.clip(P, EPSILON, 1 - EPSILON))")
     if "divide by zero" in error.message:
         return f"{said}: a division by zero; find which denominator can be 0 on these inputs"
     return f"{said}: a result became inf or NaN on these inputs"
