@@ -607,7 +607,7 @@ WRONG = [
     # the (m, m) broadcast surfaces later as a failing matmul; custom checks do not add the matmul hint
     ("08.train_moons", "y not a column", moons_labels_not_a_column, "your function raised ValueError: matmul"),
     ("08.train_moons", "untrained (GENERIC)", moons_untrained, ACCURACY_08),
-    ("08.train_moons", "gradient ascent (GENERIC)", moons_gradient_ascent, ACCURACY_08),
+    ("08.train_moons", "gradient ascent", moons_gradient_ascent, "Your update goes uphill"),
     ("08.train_moons", "no hidden layer (GENERIC)", moons_linear_model, ACCURACY_08),
     # the two below do not name their mistake: the message says "train longer" (see the report)
     ("08.train_moons", "predict returns probabilities", moons_returns_probabilities, "return class labels, not probabilities"),
