@@ -319,3 +319,35 @@ def test_a_dask_cluster_writes_the_same_csv_as_this_machine(tmp_path):
     assert {r["status"] for r in rows if r["submission"] == "honest_03.ipynb"} == {"passed"}
     half = {r["exercise"]: r["status"] for r in rows if r["submission"] == "half_03.ipynb"}
     assert half["03.sigmoid"] == "failed" and half["03.relu"] == "passed"  # the naive sigmoid overflows
+
+
+def test_library_answers_of_lessons_07_to_09_and_a_hidden_import_score_nothing(tmp_path):
+    """mlp.minibatches, a three-line mlp.MLP and scikit-learn's MLPClassifier as answers; and an import the
+    source reading cannot see (found by the sandbox's record of what the learner's code called)."""
+    exercises = {lesson: next((ROOT / "exercises").glob(f"{lesson}_*.ipynb")) for lesson in ("03", "07", "08", "09")}
+    notebooks = {
+        "minibatches_07": notebook_with(exercises["07"], "import mlp\nminibatches = mlp.minibatches"),
+        "mlp_network_08": notebook_with(exercises["08"], "from mlp import MLP\n\ndef train_moons(X_train, y_train, seed):\n"
+                                                         "    net = MLP([2, 32, 1], seed=seed).fit(X_train, y_train, "
+                                                         "epochs=300)\n    return net.predict"),
+        "sklearn_09": notebook_with(exercises["09"], "from sklearn.neural_network import MLPClassifier\n\n"
+                                                     "def digits_classifier(X_train, y_train, seed):\n"
+                                                     "    return MLPClassifier(random_state=seed, max_iter=300)"
+                                                     ".fit(X_train, y_train).predict"),
+        "hidden_import_03": notebook_with(exercises["03"], "import mlp\nf = vars(mlp)['activations'].sigmoid\n\n"
+                                                           "def sigmoid(z):\n    return f(z)\n\ncheck('03.sigmoid', sigmoid)"),
+    }
+    paths = []
+    for name, notebook in notebooks.items():
+        path = tmp_path / f"{name}.ipynb"
+        path.write_text(nbformat.writes(notebook))
+        paths.append(path)
+    rows = grade(paths, tmp_path / "out")
+    assert rows["minibatches_07.ipynb"]["07.minibatches"]["status"] == "not_own_work"
+    assert rows["mlp_network_08.ipynb"]["08.train_moons"]["status"] == "not_own_work"
+    assert "mlp.MLP" in rows["mlp_network_08.ipynb"]["08.train_moons"]["message"]
+    assert rows["sklearn_09.ipynb"]["09.digits_classifier"]["status"] == "not_own_work"
+    assert "scikit-learn" in rows["sklearn_09.ipynb"]["09.digits_classifier"]["message"]
+    hidden = rows["hidden_import_03.ipynb"]["03.sigmoid"]
+    assert hidden["status"] == "not_own_work" and "mlp.activations.sigmoid" in hidden["message"], hidden["message"]
+    assert all(float(row["score"]) == 0 for table in rows.values() for row in table.values())

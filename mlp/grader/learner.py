@@ -121,7 +121,9 @@ def recording_calls_into_libraries(touched: set):
         filename = frame.f_code.co_filename
         if filename.startswith(_forbidden_folders()) and frame.f_back is not None \
                 and is_learner_file(frame.f_back.f_code.co_filename) and _someone_elses(filename):
-            touched.add(f"{frame.f_globals.get('__name__', '?')}.{frame.f_code.co_name}")
+            wrapped = frame.f_locals.get("function") if frame.f_code.co_name == "wrapper" else None  # a decorator
+            name = getattr(wrapped, "__name__", None) or frame.f_code.co_name
+            touched.add(f"{frame.f_globals.get('__name__', '?')}.{name}")
 
     previous = sys.getprofile()
     sys.setprofile(profile)
