@@ -657,7 +657,17 @@ def sce_grad_no_softmax(Z, Y):  # GENERIC: (Z - Y)/m
 
 NOT_RIGHT = "is not right"
 
+def dot_zero_d_array(u, v):
+    return np.tensordot(u, v, axes=1)  # the right value, as a 0-d array: the notebook asks for a float
+
+
+def collapse_as_a_list(W1, b1, W2, b2):
+    return [W1 @ W2, b1 @ W2 + b2]  # the right arrays, in a list: the notebook asks for the tuple (W, b)
+
+
 WRONG = [
+    ("01.dot_product", "a 0-d array, not a float", dot_zero_d_array, "got a 0-d numpy array: use float(...)"),
+    ("02.collapse_linear_layers", "a list, not the tuple (W, b)", collapse_as_a_list, "got a list"),
     # 01.dot_product
     ("01.dot_product", "no sum: the array of products", dot_no_sum, "should be a number; got an array"),
     ("01.dot_product", "forgot to return", dot_forgot_return, "return statement"),

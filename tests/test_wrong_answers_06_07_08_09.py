@@ -526,6 +526,33 @@ def digits_predict_own_statistics(X_train, y_train, seed):
     return predict
 
 
+def moons_predict_own_statistics(X_train, y_train, seed):
+    """The solution, but predict scales new points with their own mean and std."""
+    mean, std = X_train.mean(axis=0), X_train.std(axis=0)
+    params = _moons_network((X_train - mean) / std, y_train, seed, epochs=1000)
+
+    def predict(X):
+        return (S08["forward"]((X - X.mean(axis=0)) / X.std(axis=0), params)[0][:, 0] >= 0.5).astype(int)
+
+    return predict
+
+
+def moons_standardises_in_place(X_train, y_train, seed):
+    """The solution, after standardising the caller's X_train in place."""
+    mean, std = X_train.mean(axis=0), X_train.std(axis=0)
+    X_train -= mean
+    X_train /= std
+    params = _moons_network(X_train, y_train, seed, epochs=1000)
+    return lambda X: (S08["forward"]((X - mean) / std, params)[0][:, 0] >= 0.5).astype(int)
+
+
+def digits_one_hot_in_place(X_train, y_train, seed):
+    """A classifier that rescales the caller's X_train in place (and otherwise works)."""
+    predict = S09["digits_classifier"](X_train, y_train, seed)
+    X_train *= 2.0
+    return predict
+
+
 ACCURACY_08 = "the target is 95%: train longer"
 ACCURACY_09 = "the target is 95%: standardise the pixels"
 
@@ -627,6 +654,11 @@ WRONG = [
     ("09.digits_classifier", "predict standardises with the images' own statistics", digits_predict_own_statistics,
      "when they come alone"),
     ("09.digits_classifier", "always one class", digits_one_class, "for every point"),
+    ("09.digits_classifier", "changes X_train in place", digits_one_hot_in_place, "changed its input X_train in place"),
+    ("08.train_moons", "predict scales points with their own statistics", moons_predict_own_statistics,
+     "when they come alone"),
+    ("08.train_moons", "standardises X_train in place", moons_standardises_in_place,
+     "changed its input X_train in place"),
     ("09.digits_classifier", "integer labels, not one-hot (GENERIC)", digits_labels_not_one_hot, ACCURACY_09),
 ]
 

@@ -78,7 +78,10 @@ def _diagnose_dict(actual, expected, what, m, rtol, atol):
 
 def _diagnose_tuple(actual, expected, what, m, rtol, atol, names=None):
     listing = f" ({', '.join(names)})" if names else ""
-    if not isinstance(actual, (tuple, list)):
+    if isinstance(actual, list):
+        return (f"{what} should be a tuple of {len(expected)} values{listing}, as the notebook says; got a list: "
+                f"return them with commas, e.g. return {', '.join(names) if names else 'a, b'}")
+    if not isinstance(actual, tuple):
         return f"{what} should be a tuple of {len(expected)} values{listing}; got {_describe(actual)}"
     if len(actual) != len(expected):
         return f"{what} should be a tuple of {len(expected)} values{listing}; got {len(actual)}"
@@ -94,7 +97,9 @@ def _diagnose_number(actual, expected, what, m, rtol, atol):
     if isinstance(actual, np.ndarray) and actual.size == 1 and actual.ndim > 0:
         return (f"{what} should be a single number; got an array of shape {actual.shape} "
                 f"(use float(...) or sum over every axis)")
-    if not _is_number(actual) and not (isinstance(actual, np.ndarray) and actual.ndim == 0):
+    if isinstance(actual, np.ndarray) and actual.ndim == 0:
+        return f"{what} should be a single number (a float), as the notebook says; got a 0-d numpy array: use float(...)"
+    if not _is_number(actual):
         return f"{what} should be a number; got {_describe(actual)}"
     return _diagnose_array(np.asarray(actual, dtype=float), np.asarray(expected, dtype=float), what, m, rtol, atol)
 

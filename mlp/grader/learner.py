@@ -25,6 +25,7 @@ import sysconfig
 import threading
 import time
 import traceback
+import warnings
 from contextlib import contextmanager
 from importlib.util import find_spec
 from pathlib import Path
@@ -186,9 +187,10 @@ def execute_call(function, args: tuple, handles: list, strict_floats: bool = Fal
         touched.add(origin)
     reply: dict
     try:
-        with _alarm(time_limit), recording_calls_into_libraries(touched), \
+        with _alarm(time_limit), recording_calls_into_libraries(touched), warnings.catch_warnings(), \
                 np.errstate(**({"over": "raise", "invalid": "raise", "divide": "raise", "under": "ignore"}
                                if strict_floats else {})):
+            warnings.simplefilter("ignore")  # as in batch grading, where nobody reads them: the same verdict
             value = function(*args)
             if hasattr(value, "__next__") and hasattr(value, "__iter__"):  # read a generator while timed
                 value = wire.Iterated(item for _, item in zip(range(wire.MAX_ITEMS), value))

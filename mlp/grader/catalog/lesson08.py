@@ -4,7 +4,7 @@ import numpy as np
 
 from ... import data
 from ..checking import Exercise, Passed
-from .predictions import check_predictions
+from .predictions import changed_in_place, check_one_at_a_time, check_predictions
 
 TARGET = 0.95
 N_TRAIN, N_VALIDATION = 400, 1000  # 1000 held-out points: a 97% classifier fails by chance < 0.1% of the time
@@ -14,12 +14,20 @@ def check_train_moons(function, rng):
     """train_moons(X_train, y_train, seed) returns predict(X) -> labels; >= 95% on fresh validation points."""
     seed = int(rng.integers(2**31))
     X, y = data.make_moons(N_TRAIN + N_VALIDATION, noise=0.2, seed=seed)
-    predict = function(X[:N_TRAIN].copy(), y[:N_TRAIN].copy(), seed)
-    problem = check_predictions(predict, X[N_TRAIN:], y[N_TRAIN:], TARGET,
-                                "train longer, change the learning rate, or add hidden units")
-    if problem is None or isinstance(problem, Passed) or not problem.startswith("accuracy"):
+    given = (X[:N_TRAIN].copy(), y[:N_TRAIN].copy())
+    predict = function(*given, seed)
+    problem = changed_in_place("train_moons", ("X_train", "y_train"), (X[:N_TRAIN], y[:N_TRAIN]), given) \
+        or check_predictions(predict, X[N_TRAIN:], y[N_TRAIN:], TARGET,
+                             "train longer, change the learning rate, or add hidden units")
+    if isinstance(problem, Passed):
+        return check_one_at_a_time(predict, X[N_TRAIN:], "points", STANDARDISE_NEW_POINTS) or problem
+    if problem is None or not problem.startswith("accuracy"):
         return problem
     return f"{problem.split(';')[0]}; {UPHILL}" if learns_the_opposite(function, seed) else problem
+
+
+STANDARDISE_NEW_POINTS = ("scale new points with the training set's mean and standard deviation, never with "
+                          "statistics of the points predict is given")
 
 
 UPHILL = ("your network learns the opposite of the labels it is given: trained on two well-separated blobs it "

@@ -31,3 +31,24 @@ def check_predictions(predict, X, y, target: float, advice: str) -> str | None:
     if accuracy < target:
         return f"accuracy {accuracy:.1%} on {m} held-out points; the target is {target:.0%}: {advice}"
     return Passed(f"accuracy {accuracy:.1%} on {m} held-out points (the target is {target:.0%})")
+
+
+def changed_in_place(function_name: str, names, before, after) -> str | None:
+    """What to say when the learner's training function changed its X_train or y_train in place."""
+    changed = [name for name, old, new in zip(names, before, after) if not np.array_equal(old, new)]
+    if not changed:
+        return None
+    return (f"{function_name} changed its input {' and '.join(changed)} in place; leave the caller's data as it was "
+            f"and put what you compute in new arrays (X = (X_train - mean) / std, not X_train -= mean)")
+
+
+def check_one_at_a_time(predict, X, things: str, advice: str) -> str | None:
+    """A label must not depend on the other inputs predicted with it (as it does when predict standardises
+    the inputs it is given with their own mean and standard deviation)."""
+    together = np.asarray(predict(X.copy())).reshape(-1)
+    for rows in (slice(0, 1), slice(1, 4), slice(4, 20)):
+        alone = np.asarray(predict(X[rows].copy())).reshape(-1)
+        if alone.shape != together[rows].shape or np.any(alone != together[rows]):
+            return (f"predict gives other labels for {things} {rows.start} to {rows.stop - 1} when they come alone "
+                    f"than when they come with the other {len(X) - (rows.stop - rows.start)}: {advice}")
+    return None
