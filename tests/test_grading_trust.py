@@ -245,9 +245,16 @@ def test_in_the_rlimits_fallback_side_effects_still_cost_only_themselves(tmp_pat
     effects = side_effects(folder)
     chosen = {name: effects[name] for name in ("kill_parent", "fork_and_linger", "fill_disk", "fill_memory",
                                                 "ignore_signals_and_sleep")}
+    # A detached child that waits for the grader to write the CSV, then rewrites it.
+    chosen["rewrite_later"] = notebook_with(SOLUTION, "import os, time\nif os.fork() == 0:\n    os.setsid()\n"
+                                                      "    time.sleep(3)\n"
+                                                      f"    open({str(outputs / 'grades.csv')!r}, 'w').write('forged')\n"
+                                                      "    os._exit(0)", at=2)
     paths = write(folder, {"honest": nbformat.read(SOLUTION, as_version=4), **chosen})
     before = leftover_sandboxes()
     table = grade(paths, outputs)
+    time.sleep(4)
+    assert "forged" not in (outputs / "grades.csv").read_text()
     assert set(table) == {path.name for path in paths}
     assert all(row["status"] == "passed" for row in table["honest_03.ipynb"].values()), [(r["status"], r["message"]) for r in table["honest_03.ipynb"].values()]
     assert not lingering(), "a submission's process outlived the batch"

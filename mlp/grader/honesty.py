@@ -253,7 +253,8 @@ def findings(sources: list[str], exercises) -> dict:
     for exercise in exercises:
         if tricks:
             result[exercise.id] = (f"this notebook uses {'; '.join(tricks)}: code that runs or reaches code you did "
-                                   f"not write, or tampers with grading, is not allowed anywhere in a graded notebook")
+                                   f"not write, or tampers with grading, is not allowed anywhere in a graded notebook (remove it; in "
+                                   f"Jupyter, then restart the kernel and run the notebook again)")
             continue
         used = notebook.uses(notebook.checked.get(exercise.id, exercise.function_name))
         if used:
