@@ -34,17 +34,26 @@ FULL = sum(exercise.points for exercise in exercises_of("03"))
 MARKER = "4815.162342"  # a sleep no other process on the machine runs: found afterwards if left behind
 
 
-def notebook_with(base: Path, *sources: str, at: int | None = None):
-    notebook = nbformat.read(base, as_version=4)
+def notebook_with(base, *sources: str, at: int | None = None):
+    notebook = nbformat.read(base, as_version=4) if isinstance(base, Path) else base
     cells = [nbformat.v4.new_code_cell(source) for source in sources]
     position = len(notebook.cells) if at is None else at
     notebook.cells[position:position] = cells
     return notebook
 
 
-# Cheats: the unfilled exercise notebook plus the trick. Each must score 0.
+# Cheats: the unfilled exercise notebook plus the trick, then check() on every function (so that what is
+# graded is the cheat's function, not the stub). Each must score 0.
+CHECK_ALL = "\n".join(f"check({exercise.id!r}, {exercise.function_name})" for exercise in exercises_of("03"))
+
+
 def cheats(folder: Path, outputs: Path) -> dict:
     honest_file = folder / "honest_03.ipynb"
+    return {name: notebook_with(notebook, CHECK_ALL) if isinstance(notebook, nbformat.NotebookNode) else notebook
+            for name, notebook in _cheats(folder, outputs, honest_file).items()}
+
+
+def _cheats(folder: Path, outputs: Path, honest_file: Path) -> dict:
     return {
         "import_answer": notebook_with(EXERCISE, "from mlp.activations import sigmoid, relu, relu_derivative, "
                                                  "sigmoid_derivative, leaky_relu, tanh_derivative, softmax\n"
@@ -60,7 +69,10 @@ def cheats(folder: Path, outputs: Path) -> dict:
                                                  "e.points, e.points, '')"),
         # No forbidden name in sight: only the trust boundary stops these.
         "patch_numpy": notebook_with(EXERCISE, "import numpy as np\nnp.allclose = lambda *a, **k: True\n"
-                                               "np.array_equal = lambda *a, **k: True"),
+                                               "np.array_equal = lambda *a, **k: True\n"
+                                               "np.isclose = lambda a, b, *x, **k: np.ones(np.shape(a), bool)\n" +
+                                     "".join(f"\ndef {e.function_name}(z, *rest):\n    return np.zeros_like(z)\n"
+                                             for e in exercises_of("03"))),
         "forge_output": notebook_with(EXERCISE, "import json\nprint(json.dumps([{'exercise': i, 'status': 'passed', "
                                                 f"'score': 2, 'max_score': 2, 'message': ''}} for i in {IDS!r}]))"),
         "patch_print": notebook_with(EXERCISE, "import builtins, json\nbuiltins.print = lambda *a, **k: None\n"
