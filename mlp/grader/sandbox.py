@@ -45,11 +45,23 @@ GRACE_SECONDS = 5  # past a request's own time limit before the runner is consid
 
 
 
+_BUBBLEWRAP_WORKS: bool | None = None
+
+
 def mode() -> str:
-    """"bubblewrap" where ``bwrap`` is installed (unless MLP_GRADER_SANDBOX=rlimits asks for the fallback)."""
+    """"bubblewrap" where ``bwrap`` is installed and can make a sandbox here (some machines forbid the user
+    namespaces it needs), else "rlimits"; MLP_GRADER_SANDBOX=rlimits asks for the fallback."""
+    global _BUBBLEWRAP_WORKS
     if os.environ.get("MLP_GRADER_SANDBOX") == "rlimits" or not shutil.which("bwrap"):
         return "rlimits"
-    return "bubblewrap"
+    if _BUBBLEWRAP_WORKS is None:
+        probe = _bubblewrap_command([sys.executable, "-c", "import numpy"])
+        try:
+            _BUBBLEWRAP_WORKS = subprocess.run(probe, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                                               stderr=subprocess.DEVNULL, timeout=30).returncode == 0
+        except (OSError, subprocess.TimeoutExpired):
+            _BUBBLEWRAP_WORKS = False
+    return "bubblewrap" if _BUBBLEWRAP_WORKS else "rlimits"
 
 
 class Gone(Exception):
@@ -82,7 +94,8 @@ def _readable_roots() -> list[str]:
     return sorted(str(Path(root).resolve()) for root in roots if os.path.isdir(root))
 
 
-def _bubblewrap_command(read_fd: int, write_fd: int) -> list[str]:
+def _bubblewrap_command(program: list[str]) -> list[str]:
+    """``program`` (a command line) inside a new bubblewrap sandbox."""
     command = ["bwrap", "--die-with-parent", "--new-session", "--unshare-all", "--unshare-user",
                "--uid", "1000", "--gid", "1000", "--cap-drop", "ALL",
                "--proc", "/proc", "--dev", "/dev", "--size", str(TMP_BYTES), "--tmpfs", "/tmp",
@@ -97,7 +110,7 @@ def _bubblewrap_command(read_fd: int, write_fd: int) -> list[str]:
             command += ["--ro-bind", path, path]
     for root in _readable_roots():
         command += ["--ro-bind", root, root]
-    return command + [sys.executable, "-m", "mlp.grader.runner", str(read_fd), str(write_fd)]
+    return command + program
 
 
 _LAUNCHER = ("import os, sys\nif os.fork() == 0:\n    os.execv(sys.executable, [sys.executable, '-m', "
@@ -118,7 +131,7 @@ class Sandbox:
                "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1", "MPLBACKEND": "Agg", "PYTHONDONTWRITEBYTECODE": "1",
                "PYTHONNOUSERSITE": "1", "MLP_GRADER_TOKEN": self.token}
         if mode == "bubblewrap":
-            command = _bubblewrap_command(to_runner, from_runner)
+            command = _bubblewrap_command([sys.executable, "-m", "mlp.grader.runner", str(to_runner), str(from_runner)])
             env.update(HOME="/tmp/home", TMPDIR="/tmp")
             cwd = self.folder
         else:
