@@ -12,8 +12,6 @@ from __future__ import annotations
 import csv
 import hashlib
 import os
-import subprocess
-import sys
 import tempfile
 import time
 from pathlib import Path

@@ -8,6 +8,11 @@ In an exercise notebook::
 For a class (see ``python -m mlp.grader --help``)::
 
     python -m mlp.grader grade submissions/*.ipynb --csv grades.csv --feedback feedback/
+
+How a grade is made: ``batch`` runs each submission in its own ``sandbox`` (the ``runner`` executes its
+cells there), and checks each exercise in the grader's process through a ``learner.Learner`` whose calls
+cross ``wire`` as plain data; ``honesty`` reads the source for someone else's implementations. In a
+notebook, ``check`` runs the same check on the function itself (``learner.LocalLearner``).
 """
 
 from __future__ import annotations

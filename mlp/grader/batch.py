@@ -31,9 +31,9 @@ from pathlib import Path
 from . import honesty
 from .catalog import EXERCISES, exercises_of
 from .checking import run_check
-from .learner import Learner
+from .learner import Learner, LearnerGone
 from .sandbox import Gone, Sandbox, Stuck
-from .verdict import ERROR, FAILED, NOT_ATTEMPTED, NOT_OWN_WORK, TIMEOUT, Verdict
+from .verdict import ERROR, FAILED, NOT_OWN_WORK, TIMEOUT, Verdict
 from . import wire
 
 CELL_TIMEOUT = 60  # seconds per cell of the submission
@@ -127,9 +127,17 @@ def grade_content(content: bytes, lesson: str | None, cell_timeout: int = CELL_T
 class RemoteLearner(Learner):
     """The learner's function for one exercise, living in the submission's sandbox."""
 
-    def __init__(self, sandbox: Sandbox, exercise):
+    def __init__(self, sandbox: Sandbox, exercise, submission_deadline: float | None = None):
         super().__init__()
-        self.sandbox, self.exercise = sandbox, exercise
+        self.sandbox, self.exercise, self.submission_deadline = sandbox, exercise, submission_deadline
+
+    def remaining(self) -> float | None:
+        """The check's time left, but never past the submission's wall-clock cap."""
+        left = super().remaining()
+        if self.submission_deadline is not None:
+            cap = self.submission_deadline - time.monotonic()
+            left = cap if left is None else min(left, cap)
+        return left
 
     def _call(self, target, args, strict_floats):
         seconds = max(self.remaining(), 0.001)
@@ -140,7 +148,6 @@ class RemoteLearner(Learner):
         except Stuck:
             return {"status": "timeout"}
         except Gone as gone:
-            from .learner import LearnerGone
             raise LearnerGone(str(gone)) from None
 
 
@@ -182,7 +189,7 @@ def _run_and_grade(sources: list[str], seed: int, lesson: str, cell_timeout: int
                     continue
                 if time.monotonic() >= deadline:
                     break
-                verdicts[exercise.id] = _check_in(sandbox, exercise, (seed + number) % 2**63)
+                verdicts[exercise.id] = _check_in(sandbox, exercise, (seed + number) % 2**63, deadline)
                 if not sandbox.alive:
                     break
     rows = []
@@ -199,7 +206,7 @@ def _run_and_grade(sources: list[str], seed: int, lesson: str, cell_timeout: int
     return rows
 
 
-def _check_in(sandbox: Sandbox, exercise, seed: int) -> Verdict:
+def _check_in(sandbox: Sandbox, exercise, seed: int, deadline: float) -> Verdict:
     try:
         found = sandbox.request({"op": "resolve", "exercise": exercise.id, "function_name": exercise.function_name},
                                 10)
@@ -210,7 +217,7 @@ def _check_in(sandbox: Sandbox, exercise, seed: int) -> Verdict:
     if found.get("status") != "found":
         return Verdict(exercise.id, FAILED, 0, exercise.points,
                        f"{exercise.function_name} is not a function: it is a {str(found.get('type'))[:40]}")
-    return run_check(exercise, RemoteLearner(sandbox, exercise), seed=seed)
+    return run_check(exercise, RemoteLearner(sandbox, exercise, deadline), seed=seed)
 
 
 def known_exercise(exercise_id: str) -> bool:

@@ -1,7 +1,5 @@
 """Exercise of lesson 9: a digits classifier from the learner's own functions."""
 
-import numpy as np
-
 from ... import data
 from ..checking import Exercise, Passed
 from .predictions import changed_in_place, check_one_at_a_time, check_predictions
