@@ -68,9 +68,9 @@ def binary_cross_entropy_gradient(P, Y):
 
 
 def binary_cross_entropy_with_logits(Z, Y):
-    """The same loss computed from z, where p = sigma(z); exact for any z.
+    """The same loss computed from z, where p = sigma(z); exact to a few ulps for any z.
 
-    -[y ln sigma(z) + (1 - y) ln(1 - sigma(z))] = max(z, 0) - z y + ln(1 + e^(-|z|)).
+    -[y ln sigma(z) + (1 - y) ln(1 - sigma(z))] = y softplus(-z) + (1 - y) softplus(z).
     """
     Z = _as_matrix(Z)
     return sigmoid_cross_entropy(Z, _targets_like(Y, Z))[0]
@@ -87,16 +87,24 @@ def sigmoid_cross_entropy(Z, Y):
 
     The two functions above in one (like cs231n's ``softmax_loss``), as the training loop
     calls it. Z and Y are float arrays of shape (m, 1), not checked again. With
-    softplus(z) = ln(1 + e^z) = -ln(1 - sigma(z)), computed by ``np.logaddexp(0, z)`` without overflow:
-        L  = (1/m) sum_i [softplus(z_i) - z_i y_i]
-        dZ = (1/m) (sigma(z) - y),  sigma(z) = e^(z - softplus(z))   (m, 1); z - softplus(z) <= 0
+    softplus(z) = ln(1 + e^z) = -ln(1 - sigma(z)) and softplus(-z) = -ln sigma(z):
+        L  = (1/m) sum_i [(1 - y_i) softplus(z_i) + y_i softplus(-z_i)]
+        dZ = (1/m) [(1 - y) sigma(z) - y sigma(-z)]            (= (sigma(z) - y) / m)   (m, 1)
+    Written this way nothing cancels: for y = 1 and z = 30 the loss is softplus(-30) = 9.4e-14 to the
+    last digit, where softplus(30) - 30 would subtract two numbers near 30 and keep only rounding
+    noise. Every piece below is computed from e^(-|z|) <= 1, so nothing overflows either.
     """
     m = Z.shape[0]
-    with np.errstate(under="ignore"):  # softplus(-1000) and sigma(-1000) round to 0, correctly
-        softplus = np.logaddexp(0.0, Z)  # (m, 1)
-        P = np.exp(Z - softplus)  # sigma(z), in [0, 1]
-    loss = np.sum(softplus - Z * Y) / m
-    return float(loss), (P - Y) / m
+    with np.errstate(under="ignore"):  # e^(-1000) rounds to 0, correctly
+        e = np.exp(-np.abs(Z))  # (m, 1), in (0, 1]
+        log1p_e = np.log1p(e)  # ln(1 + e^(-|z|)), exact even when e is tiny
+    softplus_z = np.maximum(Z, 0.0) + log1p_e  # softplus(z) = max(z, 0) + ln(1 + e^(-|z|))
+    softplus_minus_z = np.maximum(-Z, 0.0) + log1p_e  # softplus(-z)
+    positive = Z >= 0
+    sigma_z = np.where(positive, 1.0, e) / (1.0 + e)  # sigma(z): 1 / (1 + e^-z) or e^z / (1 + e^z)
+    sigma_minus_z = np.where(positive, e, 1.0) / (1.0 + e)  # sigma(-z) = 1 - sigma(z), without the subtraction
+    loss = np.sum((1.0 - Y) * softplus_z + Y * softplus_minus_z) / m
+    return float(loss), ((1.0 - Y) * sigma_z - Y * sigma_minus_z) / m
 
 
 # --- categorical cross-entropy -------------------------------------------------------
@@ -135,23 +143,42 @@ def softmax_cross_entropy_with_logits_gradient(Z, Y):
     return softmax_cross_entropy(Z, _targets_like(Y, Z))[1]
 
 
+def _subtraction_error(a, b, difference):
+    """(a - b) - difference, exactly, where difference is a - b as floats rounded it (Knuth's two-sum)."""
+    minus_b_part = difference - a  # what of the rounded difference came from -b
+    a_part = difference - minus_b_part  # ... and from a
+    return (a - a_part) + (-b - minus_b_part)
+
+
 def softmax_cross_entropy(Z, Y):
     """Categorical cross-entropy of P = softmax(Z) and its gradient dL/dZ, in one pass: (L, dZ).
 
     The two functions above in one (cs231n's ``softmax_loss``), as the training loop calls it:
     both share e^(z - max). Z and one-hot Y are float arrays of shape (m, C), not checked again.
-        L  = (1/m) sum_i [ln sum_j e^(z_ij) - sum_k y_ik z_ik]   (the row maximum cancels: rows of Y sum to 1)
-        dZ = (1/m) (softmax(Z) - Y)                                     (m, C)
+    With each row shifted by its maximum, one entry of e = e^(z - max) is exactly 1; call the sum of the
+    others s (so the row sums to 1 + s):
+        L  = (1/m) sum_i [ln(1 + s_i) - sum_k y_ik (z_ik - max_i)]   (the row maximum cancels: rows of Y sum to 1)
+        dZ = (1/m) (softmax(Z) - Y) = (1/m) ((e - Y) - Y s) / (1 + s)                         (m, C)
+    Written this way nothing cancels: for a confident right answer (z = [30, 0]) the loss is
+    ln(1 + e^-30) = 9.4e-14 to the last digit (log1p of s, not log of 1 + s rounded to 1.0000000000000935),
+    and the right class's gradient is -s / (1 + s), not 1/(1 + s) - 1.
     """
     m = Z.shape[0]
     # Row maxima and sums as reductions over axis 0 of the transposed (C, m) copy: numpy is slow at
     # reducing many short rows, so this is ~3x faster than Z.max(axis=1, keepdims=True) for C ~ 10.
-    shifted = Z - Z.T.copy().max(axis=0)[:, None]  # (m, C), each row's max is 0: exp never overflows
+    row_max = Z.T.copy().max(axis=0)[:, None]  # (m, 1)
+    shifted = Z - row_max  # (m, C), each row's max is 0: exp never overflows
+    # z - max is rounded; its rounding error (exactly, by Knuth's two-sum) times e^(z - max) restores the
+    # last digits of e^(z - max), which the gradient needs when |z - max| is large.
+    rounding = _subtraction_error(Z, row_max, shifted)  # (m, C): (Z - row_max) - shifted, exactly
     with np.errstate(under="ignore"):
-        e = np.exp(shifted)  # (m, C), in (0, 1]
-    total = e.T.copy().sum(axis=0)[:, None]  # (m, 1): e.sum(axis=1, keepdims=True), >= 1
-    loss = (np.sum(np.log(total)) - np.vdot(Y, shifted)) / m  # vdot: sum over every entry of Y * shifted
-    return float(loss), (e / total - Y) / m
+        e = np.exp(shifted)  # (m, C), in (0, 1], one entry per row exactly 1
+        e = e + e * rounding  # e^(shifted + rounding) to first order: the rounding is below 1e-13
+    others = e.copy()
+    others[np.arange(m), shifted.argmax(axis=1)] = 0.0  # the row's 1 left out (one of them, if tied)
+    s = others.T.copy().sum(axis=0)[:, None]  # (m, 1): the row sum minus its 1, summed without that 1
+    loss = (np.sum(np.log1p(s)) - np.vdot(Y, shifted)) / m  # vdot: sum over every entry of Y * shifted
+    return float(loss), ((e - Y) - Y * s) / (1.0 + s) / m
 
 
 # --- mean squared error --------------------------------------------------------------
