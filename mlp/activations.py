@@ -20,7 +20,7 @@ from typing import Callable
 
 import numpy as np
 
-from .checks import unknown_name_error
+from .checks import as_float_array, unknown_name_error
 
 LEAKY_RELU_ALPHA = 0.01
 ELU_ALPHA = 1.0
@@ -31,9 +31,10 @@ SELU_SCALE = 1.0507009873554804934193349852946
 
 def _as_float(z) -> np.ndarray:
     """z as a float array: float32 and float64 arrays stay as they are (a float32 network stays
-    float32); anything else (lists, ints, bools) becomes float64."""
-    z = np.asarray(z)
-    return z if z.dtype == np.float64 or z.dtype == np.float32 else z.astype(np.float64)
+    float32); numbers, lists, ints and bools become float64; anything else (None, strings) is an error."""
+    if isinstance(z, np.ndarray) and (z.dtype == np.float64 or z.dtype == np.float32):
+        return z
+    return as_float_array(z, "z")
 
 
 def _underflow_to_zero(function):

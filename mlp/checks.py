@@ -15,8 +15,8 @@ from numbers import Real
 import numpy as np
 
 
-def check_finite(array: np.ndarray, name: str) -> None:
-    """Raise ValueError when ``array`` holds NaN or inf, naming the first one."""
+def check_finite(array: np.ndarray, name: str, advice: str = "clean or impute the data first") -> None:
+    """Raise ValueError when ``array`` holds NaN or inf, naming the first one (``advice``: what to do)."""
     finite = np.isfinite(array)
     if finite.all():
         return
@@ -26,7 +26,7 @@ def check_finite(array: np.ndarray, name: str) -> None:
     where = _describe_index(first, array.ndim)
     raise ValueError(
         f"{name} contains {len(bad)} NaN or infinite value(s); the first is {value} at {where}. "
-        f"Expected only finite numbers: clean or impute the data first."
+        f"Expected only finite numbers: {advice}."
     )
 
 
@@ -140,10 +140,12 @@ def check_positive(value, name: str, *, integer: bool = False, allow_zero: bool 
     kind = "integer" if integer else "number"
     if isinstance(value, bool) or not isinstance(value, (Real, np.integer, np.floating)):
         raise TypeError(f"{name} must be a positive {kind}; got {type(value).__name__} {value!r}")
+    bound = "zero or positive" if allow_zero else "positive"
+    if not math.isfinite(value):
+        raise ValueError(f"{name} must be a finite {bound} {kind}; got {value!r}")
     if integer and int(value) != value:
         raise TypeError(f"{name} must be a positive integer; got {value!r}")
-    if not math.isfinite(value) or value < 0 or (value == 0 and not allow_zero):
-        bound = "zero or positive" if allow_zero else "positive"
+    if value < 0 or (value == 0 and not allow_zero):
         raise ValueError(f"{name} must be a {bound} {kind}; got {value!r}")
     return int(value) if integer else float(value)
 
@@ -156,3 +158,15 @@ def unknown_name_error(kind: str, name, known, aliases=()) -> ValueError:
     suggestion = f"; did you mean {close[0]!r}?" if close else ""
     plural = kind + ("es" if kind.endswith("s") else "s")
     return ValueError(f"unknown {kind} {name!r}; known {plural}: {', '.join(known)}{suggestion}")
+
+
+def check_options(options: dict, allowed, function: str, aliases: dict | None = None) -> None:
+    """Raise TypeError for a keyword ``function`` does not take, suggesting the one meant
+    (``fit(lr=0.1)``: "did you mean learning_rate?"). ``aliases``: other libraries' names for ours."""
+    for name in options:
+        if name in allowed:
+            continue
+        meant = (aliases or {}).get(name) or next(iter(difflib.get_close_matches(name, sorted(allowed), n=1)), None)
+        suggestion = f"; did you mean {meant}?" if meant else ""
+        raise TypeError(f"{function} got an unexpected keyword argument {name!r}{suggestion} "
+                        f"(it takes: {', '.join(sorted(allowed))})")

@@ -23,6 +23,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from .checks import check_positive
+
 TOLERANCE = 1e-7
 ROUNDING_LEVEL = 1e-8  # below this, a central-difference check measures only rounding noise
 
@@ -33,6 +35,7 @@ def numerical_gradient(f, x: np.ndarray, eps: float = 1e-6) -> np.ndarray:
     ``x`` is changed in place entry by entry (f reads it) and restored exactly afterwards.
     Returns an array of x's shape.
     """
+    check_positive(eps, "eps")
     grad = np.zeros_like(x, dtype=np.float64)
     for index in np.ndindex(x.shape):
         original = x[index]
@@ -71,6 +74,8 @@ def gradient_check(model, X, y, eps: float = 1e-6, l2: float = 0.0) -> dict:
     Returns {"W1": 3e-10, "b1": 1e-10, ...}; all below ``TOLERANCE`` (1e-7) means the
     backward pass is right. The model's parameters are left exactly as they were.
     """
+    check_positive(eps, "eps")
+    check_positive(l2, "l2", allow_zero=True)
     _, grads = model.loss_and_gradients(X, y, l2=l2)
     analytic = {name: grad.copy() for name, grad in grads.items()}
     errors = {}

@@ -24,14 +24,20 @@ from __future__ import annotations
 import numpy as np
 
 from .activations import get_activation
-from .checks import check_matrix
+from .checks import as_float_array, check_matrix
 from .initializers import get_initializer
 from .rng import make_rng
 
 
-def _check_shapes(X, W, b, x_name="X", w_name="W", b_name="b"):
+def _check_shapes(X, W, b, x_name="X", w_name="W", b_name="b", layer_owns_W=False):
+    """``layer_owns_W``: W is a layer's own parameter, so a width that disagrees is X's mistake."""
     if W.ndim != 2:
         raise ValueError(f"{w_name} must be a 2-D array of shape (n_in, n_out); got shape {W.shape}")
+    if X.shape[1] != W.shape[0] and layer_owns_W:
+        raise ValueError(
+            f"{x_name} has {X.shape[1]} features per example but this layer takes {W.shape[0]} inputs "
+            f"(its {w_name} has shape {W.shape}, (n_in, n_out)); expected {x_name} of shape (m, {W.shape[0]})"
+        )
     if X.shape[1] != W.shape[0]:
         n_out = b.shape[0] if b.ndim == 1 else W.shape[1]  # b says how many units the layer has
         expected = (X.shape[1], n_out)
@@ -62,8 +68,8 @@ def dense_forward(X, W, b, activation="linear", names=("X", "W", "b")):
     cache : (X, W, Z, activation), what ``dense_backward`` needs.
     """
     X = check_matrix(X, names[0], finite=False)
-    W = np.asarray(W, dtype=np.float64)
-    b = np.asarray(b, dtype=np.float64)
+    W = as_float_array(W, names[1])
+    b = as_float_array(b, names[2])
     _check_shapes(X, W, b, *names)
     activation = get_activation(activation)
     Z = X @ W + b  # (m, n_in) @ (n_in, n_out) + (n_out,) -> (m, n_out)
@@ -162,7 +168,7 @@ class Dense:
         if not (isinstance(X, np.ndarray) and X.dtype == W.dtype and X.ndim == 2 and X.shape[1] == W.shape[0]):
             # Anything but a float matrix of the right width gets the checks and their messages.
             X = check_matrix(X, self.names[0], finite=False, dtype=W.dtype)
-            _check_shapes(X, W, b, *self.names)
+            _check_shapes(X, W, b, *self.names, layer_owns_W=True)
         Z = X @ W  # (m, n_in) @ (n_in, n_out) -> (m, n_out)
         Z += b  # + (n_out,) broadcast over the m rows; in place: no second (m, n_out) array
         self.cache = (X, W, Z, self.activation)

@@ -17,26 +17,32 @@ from typing import Callable
 
 import numpy as np
 
-from .checks import unknown_name_error
+from .checks import as_float_array, check_finite, unknown_name_error
 from .targets import one_hot
 
 EPSILON = 1e-15  # p is clipped to [EPSILON, 1 - EPSILON]: -ln(1e-15) = 34.5 bounds each term
 
 
-def _as_matrix(values) -> np.ndarray:
-    """values as a 2-D float array: float32 stays float32 (a float32 network), anything else float64."""
-    array = np.asarray(values)
-    if array.dtype != np.float32:
-        array = array.astype(np.float64, copy=False)
+def _as_matrix(values, name="P") -> np.ndarray:
+    """values as a 2-D float array: float32 stays float32 (a float32 network), anything else float64;
+    not numbers (None, strings, objects, complex), empty, or more than 2-D: an error naming ``name``."""
+    if isinstance(values, np.ndarray) and values.dtype == np.float32:
+        array = values
+    else:
+        array = as_float_array(values, name)
+    if array.size == 0 or array.ndim not in (1, 2):
+        raise ValueError(f"{name} must be a non-empty array of shape (m, 1) or (m, C), one row per example; "
+                         f"got shape {array.shape}")
     return array[:, None] if array.ndim == 1 else array
 
 
 def _targets_like(Y, predictions: np.ndarray) -> np.ndarray:
     """Y as a float matrix shaped like the predictions; integer labels become one-hot."""
-    Y = np.asarray(Y)
+    Y = as_float_array(Y, "Y")
     if Y.ndim == 1 and predictions.shape[1] > 1:
-        Y = one_hot(Y, predictions.shape[1])
-    Y = _as_matrix(Y).astype(predictions.dtype, copy=False)
+        Y = one_hot(Y, predictions.shape[1], name="Y")
+    Y = _as_matrix(Y, "Y").astype(predictions.dtype, copy=False)
+    check_finite(Y, "Y", "targets are labels or probabilities, always numbers")
     if Y.shape != predictions.shape:
         raise ValueError(
             f"the targets have shape {Y.shape} but the predictions have shape {predictions.shape}; "
@@ -48,12 +54,26 @@ def _targets_like(Y, predictions: np.ndarray) -> np.ndarray:
 # --- binary cross-entropy ------------------------------------------------------------
 
 
+def _check_probabilities(P, name="P", logits_version="binary_cross_entropy_with_logits"):
+    """Raise ValueError unless every entry of P is a probability in [0, 1] (not NaN)."""
+    if P.size and (P.min() >= 0.0 and P.max() <= 1.0):  # (NaN fails both comparisons)
+        return
+    bad = np.argwhere(~((P >= 0.0) & (P <= 1.0)))
+    if not len(bad):
+        return
+    first = tuple(int(i) for i in bad[0])
+    raise ValueError(f"{name} holds {len(bad)} value(s) outside [0, 1], the first {P[first]!r} at index {first}; "
+                     f"expected probabilities. If these are a layer's z (logits, before the sigmoid or softmax), "
+                     f"use {logits_version}(Z, Y), which takes z and is exact")
+
+
 def binary_cross_entropy(P, Y):
     """L = -(1/m) sum_i [ y_i ln p_i + (1 - y_i) ln(1 - p_i) ], with p clipped.
 
     P : predicted probabilities of class 1, shape (m, 1) or (m,); Y : 0/1 labels, same shape.
     """
     P = _as_matrix(P)
+    _check_probabilities(P)
     Y = _targets_like(Y, P)
     P = np.clip(P, EPSILON, 1.0 - EPSILON)
     return float(-np.sum(Y * np.log(P) + (1.0 - Y) * np.log1p(-P)) / P.shape[0])
@@ -62,6 +82,7 @@ def binary_cross_entropy(P, Y):
 def binary_cross_entropy_gradient(P, Y):
     """dL/dP = -(1/m) [ y / p - (1 - y) / (1 - p) ] = (1/m) (p - y) / (p (1 - p)), shape (m, 1)."""
     P = _as_matrix(P)
+    _check_probabilities(P)
     Y = _targets_like(Y, P)
     P = np.clip(P, EPSILON, 1.0 - EPSILON)
     return (P - Y) / (P * (1.0 - P)) / P.shape[0]
@@ -72,13 +93,13 @@ def binary_cross_entropy_with_logits(Z, Y):
 
     -[y ln sigma(z) + (1 - y) ln(1 - sigma(z))] = y softplus(-z) + (1 - y) softplus(z).
     """
-    Z = _as_matrix(Z)
+    Z = _as_matrix(Z, "Z")
     return sigmoid_cross_entropy(Z, _targets_like(Y, Z))[0]
 
 
 def binary_cross_entropy_with_logits_gradient(Z, Y):
     """dL/dz = (1/m) (sigma(z) - y): the sigmoid's derivative cancels the loss's 1/(p(1-p))."""
-    Z = _as_matrix(Z)
+    Z = _as_matrix(Z, "Z")
     return sigmoid_cross_entropy(Z, _targets_like(Y, Z))[1]
 
 
@@ -117,6 +138,7 @@ def categorical_cross_entropy(P, Y):
     Y : one-hot targets (m, C), or integer labels (m,) with values 0..C-1.
     """
     P = _as_matrix(P)
+    _check_probabilities(P, logits_version="softmax_cross_entropy_with_logits")
     Y = _targets_like(Y, P)
     return float(-np.sum(Y * np.log(np.clip(P, EPSILON, 1.0))) / P.shape[0])
 
@@ -124,22 +146,23 @@ def categorical_cross_entropy(P, Y):
 def categorical_cross_entropy_gradient(P, Y):
     """dL/dP = -(1/m) Y / P, shape (m, C)."""
     P = _as_matrix(P)
+    _check_probabilities(P, logits_version="softmax_cross_entropy_with_logits")
     Y = _targets_like(Y, P)
     return -Y / np.clip(P, EPSILON, 1.0) / P.shape[0]
 
 
 def softmax_cross_entropy_with_logits(Z, Y):
-    """Categorical cross-entropy of P = softmax(Z), computed from Z; exact for any Z.
+    """Categorical cross-entropy of P = softmax(Z), computed from Z; exact to a few ulps for any Z.
 
     -ln softmax(z)_k = ln sum_j e^(z_j) - z_k, with the row maximum shifted out.
     """
-    Z = _as_matrix(Z)
+    Z = _as_matrix(Z, "Z")
     return softmax_cross_entropy(Z, _targets_like(Y, Z))[0]
 
 
 def softmax_cross_entropy_with_logits_gradient(Z, Y):
     """dL/dZ = (1/m) (P - Y) with P = softmax(Z): the fused softmax + cross-entropy gradient."""
-    Z = _as_matrix(Z)
+    Z = _as_matrix(Z, "Z")
     return softmax_cross_entropy(Z, _targets_like(Y, Z))[1]
 
 
@@ -186,14 +209,14 @@ def softmax_cross_entropy(Z, Y):
 
 def mean_squared_error(Y_hat, Y):
     """L = (1 / (m K)) sum_i sum_k (y_hat_ik - y_ik)^2: the mean over every entry."""
-    Y_hat = _as_matrix(Y_hat)
+    Y_hat = _as_matrix(Y_hat, "Y_hat")
     Y = _targets_like(Y, Y_hat)
     return float(np.mean((Y_hat - Y) ** 2))
 
 
 def mean_squared_error_gradient(Y_hat, Y):
     """dL/dY_hat = 2 (y_hat - y) / (m K), shape (m, K)."""
-    Y_hat = _as_matrix(Y_hat)
+    Y_hat = _as_matrix(Y_hat, "Y_hat")
     Y = _targets_like(Y, Y_hat)
     return 2.0 * (Y_hat - Y) / Y_hat.size
 

@@ -15,15 +15,23 @@ gradient is the fused dZ2 = (A2 - Y) / m, exact for any Z2.
 
 from __future__ import annotations
 
+import inspect
+
 import numpy as np
 
 from .activations import get_activation
-from .checks import check_layer_sizes, check_matrix
+from .checks import as_float_array, check_finite, check_layer_sizes, check_matrix, check_options, check_positive
 from .layers import Dense
 from .losses import get_loss
 from .rng import make_rng
 from .targets import targets_for
 from .training import train
+
+# train()'s keyword options, and what other libraries call some of them (for "did you mean ...?").
+TRAIN_OPTIONS = [name for name in inspect.signature(train).parameters if name not in ("model", "X", "y")]
+OTHER_LIBRARIES_NAMES = {"lr": "learning_rate", "learning_rate_init": "learning_rate", "n_epochs": "epochs",
+                         "max_iter": "epochs", "num_epochs": "epochs", "alpha": "l2", "weight_decay": "l2",
+                         "batch": "batch_size", "random_state": "seed", "verbose": "progress"}
 
 _DEFAULT_LOSS = {"sigmoid": "binary_cross_entropy", "softmax": "categorical_cross_entropy"}
 
@@ -143,10 +151,12 @@ class MLP:
         params = self.params
         if set(weights) != set(params):
             raise ValueError(f"weights must have the keys {sorted(params)}; got {sorted(weights)}")
-        new = {name: np.asarray(value, dtype=np.float64) for name, value in weights.items()}
+        new = {name: as_float_array(value, name) for name, value in weights.items()}
         for name, value in new.items():  # check everything before changing anything
             if value.shape != params[name].shape:
                 raise ValueError(f"{name} must have shape {params[name].shape}; got {value.shape}")
+            check_finite(value, name, "weights must be numbers (a diverged training run leaves NaN; start again "
+                                      "from fresh weights with a smaller learning rate)")
         for name, value in new.items():
             params[name][...] = value
 
@@ -201,6 +211,7 @@ class MLP:
 
     def loss_value(self, X, y, l2: float = 0.0) -> float:
         """The loss on (X, y), plus (l2 / 2) * sum of squared weights when l2 > 0."""
+        check_positive(l2, "l2", allow_zero=True)
         X = self._check_X(X)
         Y = self.targets(y, len(X))
         self._forward(X)
@@ -214,6 +225,7 @@ class MLP:
         Returns ``grads``: {"dW1": (n_0, n_1), "db1": (n_1,), ...}, each the same shape as
         its parameter. With l2 > 0 the penalty's gradient l2 * W is added to each dW.
         """
+        check_positive(l2, "l2", allow_zero=True)
         if self.layers[-1].cache is None:
             raise RuntimeError("backward() needs a forward() first: call model.forward(X) before model.backward(y)")
         m = self.layers[-1].cache[2].shape[0]
@@ -259,6 +271,7 @@ class MLP:
 
     def loss_and_gradients(self, X, y, l2: float = 0.0):
         """One forward and one backward pass: (loss, grads)."""
+        check_positive(l2, "l2", allow_zero=True)
         X = self._check_X(X)
         Y = self.targets(y, len(X))
         loss, _ = self._forward_backward(X, Y, l2)
@@ -310,6 +323,7 @@ class MLP:
         starts from 0), the schedule from epoch 0 and a new shuffle: pass the same ``optimizer``
         to keep its velocity.
         """
+        check_options(options, TRAIN_OPTIONS, "fit()", OTHER_LIBRARIES_NAMES)
         return train(self, X, y, **options)
 
     # --- display ---------------------------------------------------------------------

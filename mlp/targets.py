@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .checks import as_float_array, check_finite
+from .checks import as_float_array, check_finite, check_positive
 
 
 def class_labels(y, n_classes: int | None = None, name: str = "y", expected_by: str | None = None) -> np.ndarray:
@@ -18,6 +18,8 @@ def class_labels(y, n_classes: int | None = None, name: str = "y", expected_by: 
 
     expected_by : what fixes the number of classes, for the message (default "there are C classes").
     """
+    if n_classes is not None:
+        check_positive(n_classes, "n_classes", integer=True)
     y = as_float_array(y, name)
     if y.ndim == 2 and y.shape[1] == 1:
         y = y[:, 0]

@@ -100,6 +100,10 @@ def minibatches(X, Y, batch_size, rng):
     (the last one may be smaller).
     """
     m = X.shape[0]
+    if batch_size is not None:
+        batch_size = check_positive(batch_size, "batch_size", integer=True)
+    if len(Y) != m:
+        raise ValueError(f"X has {m} examples but Y has {len(Y)}; expected one row of Y per example")
     if batch_size is None or batch_size >= m:
         yield X, Y
         return

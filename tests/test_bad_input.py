@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 
 import mlp
-from mlp import MLP, dense_forward, get_activation, get_loss
+from mlp import MLP, dense_forward, get_activation, get_loss, losses
 from mlp.data import Standardizer, make_dataset, make_moons, train_val_test_split
 from mlp.initializers import get_initializer
 
@@ -573,3 +573,84 @@ def test_a_successful_fit_does_not_modify_the_callers_arrays(binary_model, data)
     binary_model.fit(X, y, epochs=3, batch_size=4, seed=0, validation_data=(X[:4], y[:4]))
     np.testing.assert_array_equal(X, X_before)
     np.testing.assert_array_equal(y, y_before)
+
+
+# --- issue 12's list: each of these returned a wrong result or numpy's message before ---------------
+
+
+def test_l2_is_checked_wherever_it_is_taken(binary_model, data):
+    X, y = data
+    for call in (lambda: binary_model.loss_value(X, y, l2=-1), lambda: binary_model.loss_and_gradients(X, y, l2=-1),
+                 lambda: mlp.gradient_check(binary_model, X, y, l2=-1)):
+        with pytest.raises(ValueError) as excinfo:
+            call()
+        assert_mentions(excinfo, "l2 must be a zero or positive number", "-1")
+    binary_model.forward(X)
+    with pytest.raises(ValueError) as excinfo:
+        binary_model.backward(y, l2=float("nan"))
+    assert_mentions(excinfo, "l2 must be a finite", "nan")
+
+
+def test_set_weights_refuses_nan_weights(binary_model):
+    weights = binary_model.get_weights()
+    before = binary_model.get_weights()
+    weights["W2"] = np.full_like(weights["W2"], np.nan)
+    with pytest.raises(ValueError) as excinfo:
+        binary_model.set_weights(weights)
+    assert_mentions(excinfo, "W2 contains", "NaN", "weights must be numbers")
+    assert all(np.array_equal(before[k], v) for k, v in binary_model.get_weights().items())  # nothing changed
+
+
+@pytest.mark.parametrize("eps, said", [(float("nan"), "finite"), (0, "positive number; got 0"), (-1e-6, "-1e-06")])
+def test_gradient_check_needs_a_positive_eps(binary_model, data, eps, said):
+    with pytest.raises(ValueError) as excinfo:
+        mlp.gradient_check(binary_model, *data, eps=eps)
+    assert_mentions(excinfo, "eps must be a", said)
+
+
+def test_an_activation_of_none_or_text_is_an_error_not_nan():
+    for value in (None, "1.0"):
+        with pytest.raises(TypeError) as excinfo:
+            mlp.activations.sigmoid(value)
+        assert_mentions(excinfo, "z must be an array of numbers")
+
+
+def test_binary_cross_entropy_given_logits_says_use_the_logits_version():
+    with pytest.raises(ValueError) as excinfo:
+        losses.binary_cross_entropy(np.array([[3.0], [-2.0]]), np.array([[1.0], [0.0]]))
+    assert_mentions(excinfo, "outside [0, 1]", "3.0", "binary_cross_entropy_with_logits")
+    with pytest.raises(ValueError) as excinfo:
+        losses.categorical_cross_entropy(np.array([[2.0, -1.0]]), np.array([0]))
+    assert_mentions(excinfo, "softmax_cross_entropy_with_logits")
+
+
+@pytest.mark.parametrize("batch_size", [0, -1, 2.5, float("nan")])
+def test_minibatches_refuses_a_batch_size_that_is_not_a_positive_integer(data, batch_size):
+    X, y = data
+    with pytest.raises((ValueError, TypeError)) as excinfo:
+        list(mlp.minibatches(X, y.reshape(-1, 1), batch_size, np.random.default_rng(0)))
+    assert_mentions(excinfo, "batch_size must be a", repr(batch_size))
+
+
+def test_fit_epochs_nan_and_lr_get_the_courses_messages(binary_model, data):
+    with pytest.raises(ValueError) as excinfo:
+        binary_model.fit(*data, epochs=float("nan"), progress=False)
+    assert_mentions(excinfo, "epochs must be a finite positive integer", "nan")
+    with pytest.raises(TypeError) as excinfo:
+        binary_model.fit(*data, lr=0.1, progress=False)
+    assert_mentions(excinfo, "unexpected keyword argument 'lr'", "did you mean learning_rate?")
+    with pytest.raises(TypeError) as excinfo:
+        binary_model.fit(*data, random_state=0, progress=False)
+    assert_mentions(excinfo, "did you mean seed?")
+
+
+def test_a_layer_given_x_of_the_wrong_width_blames_x(binary_model):
+    with pytest.raises(ValueError) as excinfo:
+        binary_model.layers[0].forward(np.ones((3, 5)))
+    assert_mentions(excinfo, "X has 5 features per example but this layer takes 2 inputs", "expected X of shape (m, 2)")
+
+
+def test_one_hot_with_zero_classes():
+    with pytest.raises(ValueError) as excinfo:
+        mlp.one_hot(np.array([0, 1]), 0)
+    assert_mentions(excinfo, "n_classes must be a positive integer", "got 0")
