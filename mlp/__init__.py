@@ -16,8 +16,8 @@ from .gradcheck import gradient_check, numerical_gradient
 from .layers import Dense, dense_backward, dense_backward_from_dZ, dense_forward
 from .losses import get_loss
 from .network import MLP
-from .optimizers import GradientDescent
-from .schedules import Constant, ExponentialDecay, InverseTimeDecay, StepDecay, make_schedule
+from .optimizers import Adam, AdamW, GradientDescent, RMSProp
+from .schedules import Constant, CosineDecay, ExponentialDecay, InverseTimeDecay, StepDecay, Warmup, make_schedule
 from .targets import one_hot
 from .training import DivergenceWarning, History, minibatches, train
 
@@ -34,7 +34,8 @@ def __getattr__(name):
 
 __all__ = [
     "MLP", "Dense", "dense_forward", "dense_backward", "dense_backward_from_dZ", "train", "History", "DivergenceWarning", "minibatches",
-    "GradientDescent", "Constant", "StepDecay", "ExponentialDecay", "InverseTimeDecay", "make_schedule",
+    "GradientDescent", "RMSProp", "Adam", "AdamW", "Constant", "StepDecay", "ExponentialDecay", "InverseTimeDecay",
+    "CosineDecay", "Warmup", "make_schedule",
     "get_activation", "get_loss", "gradient_check", "numerical_gradient", "one_hot",
     "activations", "checks", "data", "gradcheck", "initializers", "layers", "losses", "optimizers",
     "plotting", "schedules", "targets",

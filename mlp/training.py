@@ -22,6 +22,8 @@ The model keeps the weights it had at the start of the epoch that diverged.
 
 from __future__ import annotations
 
+import inspect
+
 import math
 import os
 import sys
@@ -31,8 +33,8 @@ from dataclasses import dataclass, field
 import numpy as np
 from tqdm.auto import tqdm
 
-from .checks import check_positive
-from .optimizers import GradientDescent
+from .checks import check_positive, unknown_name_error
+from .optimizers import OPTIMIZERS, GradientDescent
 from .rng import make_rng
 from .schedules import learning_rates, make_schedule
 
@@ -187,8 +189,9 @@ def train(model, X, y, *, epochs: int = 100, learning_rate=None, batch_size=None
     momentum : beta in [0, 1).
     schedule : "constant", "step", "exponential" or "inverse_time" (their default options),
         or pass a schedule object as ``learning_rate`` to choose the options.
-    optimizer : an optimiser with ``start_epoch(t)`` and ``step(model)``; replaces
-        learning_rate / momentum / schedule.
+    optimizer : an optimiser with ``start_epoch(t)`` and ``step(model)`` (e.g. ``mlp.Adam(0.01)``), which
+        replaces learning_rate / momentum / schedule; or the name of one ("sgd", "rmsprop", "adam", "adamw"),
+        which takes learning_rate (else its own default) and schedule.
     validation_data : (X_val, y_val), measured after each epoch.
     l2 : L2 penalty strength lambda: the loss gets + (lambda / 2) * sum of squared weights.
         (scikit-learn's ``alpha`` is the same penalty divided by the batch size: alpha = l2 * batch_size.)
@@ -226,6 +229,15 @@ def train(model, X, y, *, epochs: int = 100, learning_rate=None, batch_size=None
     if optimizer is None:
         optimizer = GradientDescent(make_schedule(0.1 if learning_rate is None else learning_rate, schedule),
                                     momentum=momentum)
+    elif isinstance(optimizer, str):
+        kind = OPTIMIZERS.get(optimizer.lower())
+        if kind is None:
+            raise unknown_name_error("optimizer", optimizer, OPTIMIZERS)
+        default = inspect.signature(kind).parameters["learning_rate"].default
+        rate = make_schedule(default if learning_rate is None else learning_rate, schedule)
+        optimizer = kind(rate, momentum=momentum) if kind is GradientDescent else kind(rate)
+        if momentum and kind is not GradientDescent:
+            raise ValueError(f"momentum is an option of gradient descent ('sgd'); {optimizer!r} has its own")
     elif learning_rate is not None or momentum:
         raise ValueError("give either an optimizer or learning_rate/momentum, not both: "
                          "the optimizer already has its own learning rate")
