@@ -10,12 +10,13 @@ or a numpy.random.Generator.
     >>> history = model.fit(X, y, epochs=300, learning_rate=0.5, progress=False)
 """
 
-from . import activations, checks, data, gradcheck, initializers, layers, losses, optimizers, schedules, targets
+from . import activations, checks, data, gradcheck, initializers, layers, losses, optimizers, range_test, schedules, targets
 from .activations import get_activation
 from .gradcheck import gradient_check, numerical_gradient
 from .layers import Dense, dense_backward, dense_backward_from_dZ, dense_forward
 from .losses import get_loss
 from .network import MLP
+from .range_test import RangeTest, learning_rate_range_test
 from .optimizers import Adam, AdamW, GradientDescent, RMSProp
 from .schedules import Constant, CosineDecay, ExponentialDecay, InverseTimeDecay, StepDecay, Warmup, make_schedule
 from .targets import one_hot
@@ -37,6 +38,7 @@ __all__ = [
     "GradientDescent", "RMSProp", "Adam", "AdamW", "Constant", "StepDecay", "ExponentialDecay", "InverseTimeDecay",
     "CosineDecay", "Warmup", "make_schedule",
     "get_activation", "get_loss", "gradient_check", "numerical_gradient", "one_hot",
-    "activations", "checks", "data", "gradcheck", "initializers", "layers", "losses", "optimizers",
+    "learning_rate_range_test", "RangeTest",
+    "activations", "checks", "data", "gradcheck", "initializers", "layers", "losses", "optimizers", "range_test",
     "plotting", "schedules", "targets",
 ]

@@ -126,8 +126,12 @@ class Dense:
     """
 
     def __init__(self, n_in: int, n_out: int, activation="relu", init="auto", seed=None, number=None,
-                 dtype=np.float64):
+                 dtype=np.float64, dropout: float = 0.0):
         self.activation = get_activation(activation)
+        if isinstance(dropout, bool) or not isinstance(dropout, (int, float, np.floating)) or not 0 <= dropout < 1:
+            raise ValueError(f"dropout must be the fraction of units dropped while training, in [0, 1); got {dropout!r}")
+        self.dropout = float(dropout)
+        self.mask = None  # the last training pass's dropout mask (m, n_out), None otherwise
         rng = make_rng(seed)
         initialize = get_initializer(init, self.activation.name)
         self.params = {
@@ -158,11 +162,14 @@ class Dense:
     def n_out(self) -> int:
         return self.params["W"].shape[1]
 
-    def forward(self, X, activate=True):
+    def forward(self, X, activate=True, dropout_rng=None):
         """A = f(X @ W + b), shape (m, n_out); remembers what backward needs.
 
         ``activate=False`` returns Z = X @ W + b instead: a network whose loss takes the
         output layer's Z directly (cross-entropy "with logits") never needs f(Z) there.
+        ``dropout_rng``: a training pass of a layer with dropout p. Inverted dropout: each unit's output
+        is kept with probability 1 - p and then divided by 1 - p, so its expected value is what the
+        layer gives at predict time, where nothing is dropped (and nothing rescaled).
         """
         W, b = self.params["W"], self.params["b"]
         if not (isinstance(X, np.ndarray) and X.dtype == W.dtype and X.ndim == 2 and X.shape[1] == W.shape[0]):
@@ -172,7 +179,15 @@ class Dense:
         Z = X @ W  # (m, n_in) @ (n_in, n_out) -> (m, n_out)
         Z += b  # + (n_out,) broadcast over the m rows; in place: no second (m, n_out) array
         self.cache = (X, W, Z, self.activation)
-        return self.activation(Z) if activate else Z
+        self.mask = None
+        if not activate:
+            return Z
+        A = self.activation(Z)  # (m, n_out)
+        if self.dropout and dropout_rng is not None:
+            keep = 1.0 - self.dropout
+            self.mask = (dropout_rng.random(A.shape) < keep).astype(A.dtype) / keep  # (m, n_out): 0 or 1/keep
+            A = A * self.mask
+        return A
 
     def backward(self, dA, need_dX=True):
         """From dA (m, n_out) fill ``grads`` and return dX (m, n_in) (None when not ``need_dX``)."""
@@ -180,6 +195,8 @@ class Dense:
         dA = np.asarray(dA, dtype=Z.dtype)
         if dA.shape != Z.shape:
             dense_backward(dA, self.cache)  # raises the message naming both shapes
+        if self.mask is not None:
+            dA = dA * self.mask  # a dropped unit passes no gradient back; a kept one, scaled as in forward
         return self.backward_from_dZ(activation.backward(dA, Z), need_dX)  # dZ = dA * f'(Z)
 
     def backward_from_dZ(self, dZ, need_dX=True):

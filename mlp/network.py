@@ -61,6 +61,10 @@ class MLP:
     seed : int or numpy.random.Generator; the same seed gives bit-identical weights.
     dtype : "float64" (default) or "float32": the network computes in float32 (half the memory,
         about twice as fast on large matrices, 7 significant digits; gradient checks need float64).
+    dropout : the fraction p of each hidden layer's units dropped at random in every training step
+        (inverted dropout: the kept ones are scaled by 1 / (1 - p)); one number, or a list with one per
+        hidden layer. Only ``fit`` drops units, with the generator of its ``seed``; ``forward``,
+        ``predict``, the loss and gradient checks see the whole network.
 
     Attributes
     ----------
@@ -68,7 +72,7 @@ class MLP:
     """
 
     def __init__(self, layer_sizes, hidden_activation="relu", output_activation="sigmoid",
-                 loss="auto", init="auto", seed=None, dtype="float64"):
+                 loss="auto", init="auto", seed=None, dtype="float64", dropout=0.0):
         sizes = check_layer_sizes(layer_sizes)
         self.dtype = _float_dtype(dtype)
         n_hidden = len(sizes) - 2
@@ -97,10 +101,15 @@ class MLP:
             )
         # The fused gradient dZ = (A - Y) / m applies when the loss matches the output.
         self.fused = self.loss.fused_activation == self.output_activation.name
+        rates = list(dropout) if isinstance(dropout, (list, tuple)) else [dropout] * n_hidden
+        if len(rates) != n_hidden:
+            raise ValueError(f"dropout lists {len(rates)} rate(s) but the network has {n_hidden} hidden layer(s); "
+                             f"expected one rate per hidden layer")
         rng = make_rng(seed)
         self.layers = [
-            Dense(n_in, n_out, activation, init, rng, number=number, dtype=self.dtype)
-            for number, (n_in, n_out, activation) in enumerate(zip(sizes[:-1], sizes[1:], activations), start=1)
+            Dense(n_in, n_out, activation, init, rng, number=number, dtype=self.dtype, dropout=rate)
+            for number, (n_in, n_out, activation, rate) in enumerate(
+                zip(sizes[:-1], sizes[1:], activations, rates + [0.0]), start=1)
         ]
 
     # --- structure -------------------------------------------------------------------
@@ -182,11 +191,16 @@ class MLP:
         """
         return self._forward(self._check_X(X))
 
-    def _forward(self, X, activate_output=True):
-        """Every layer in turn; ``activate_output=False`` stops at Z of the output layer."""
+    @property
+    def has_dropout(self) -> bool:
+        return any(layer.dropout for layer in self.layers)
+
+    def _forward(self, X, activate_output=True, dropout_rng=None):
+        """Every layer in turn; ``activate_output=False`` stops at Z of the output layer.
+        ``dropout_rng``: a training pass, in which the hidden layers drop units (see ``dropout``)."""
         A = X
         for layer in self.layers[:-1]:
-            A = layer.forward(A)  # (m, n_out of this layer)
+            A = layer.forward(A, dropout_rng=dropout_rng)  # (m, n_out of this layer)
         return self.layers[-1].forward(A, activate_output)  # (m, n_outputs)
 
     def _loss_of_output(self, Y, l2):
@@ -251,7 +265,7 @@ class MLP:
             for layer in self.layers:
                 layer.grads["W"] = layer.grads["W"] + l2 * layer.W  # the penalty's gradient, lambda * W
 
-    def _forward_backward(self, X, Y, l2=0.0):
+    def _forward_backward(self, X, Y, l2=0.0, dropout_rng=None):
         """One training step's two passes on a batch (X, Y already checked).
 
         Fills ``grads`` and returns (the data loss of the current weights, without the L2 penalty;
@@ -259,10 +273,10 @@ class MLP:
         the loss and dZ = (A - Y) / m both come from Z in one call.
         """
         if self.fused:
-            Z = self._forward(X, activate_output=False)
+            Z = self._forward(X, activate_output=False, dropout_rng=dropout_rng)
             loss, dZ = self.loss.from_logits(Z, Y)
         else:
-            A = self._forward(X)
+            A = self._forward(X, dropout_rng=dropout_rng)
             Z = self.layers[-1].cache[2]
             loss = self.loss.function(A, Y)
             dZ = self.layers[-1].activation.backward(self.loss.gradient(A, Y), Z)

@@ -257,7 +257,10 @@ def train(model, X, y, *, epochs: int = 100, learning_rate=None, batch_size=None
         early_stopping = check_positive(early_stopping, "early_stopping", integer=True)
 
     m = len(X)
-    full_batch = batch_size is None or batch_size >= m
+    dropout = getattr(model, "has_dropout", False)
+    # Full batch without dropout: one pass both measures the weights and gives the next step's gradients.
+    # With dropout the training pass drops units and the measurement must not, so they are two passes.
+    full_batch = (batch_size is None or batch_size >= m) and not dropout
     batch_mean = train_metrics == "batch_mean" and not full_batch
     rng = make_rng(seed)
     history = History()
@@ -299,7 +302,8 @@ def train(model, X, y, *, epochs: int = 100, learning_rate=None, batch_size=None
             else:
                 loss_sum, correct, bad_loss, bad_batch = 0.0, 0.0, None, None
                 for index, (X_batch, Y_batch) in enumerate(minibatches(X, Y, batch_size, rng)):
-                    loss, Z = model._forward_backward(X_batch, Y_batch, l2)  # the loss before this update
+                    # the loss before this update (with dropout: of this step's thinned network)
+                    loss, Z = model._forward_backward(X_batch, Y_batch, l2, rng if dropout else None)
                     if history.initial_train_loss is None:
                         history.initial_train_loss = loss
                         if reference is None:
