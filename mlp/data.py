@@ -53,6 +53,10 @@ def make_xor(n_samples: int = 200, noise: float = 0.15, seed=None):
 def make_circles(n_samples: int = 200, noise: float = 0.1, factor: float = 0.5, seed=None):
     """Two concentric circles (scikit-learn): class 0 outside, class 1 inside, radius ratio ``factor``."""
     n_samples = check_positive(n_samples, "n_samples", integer=True)
+    if isinstance(factor, bool) or not isinstance(factor, (int, float, np.integer, np.floating)) \
+            or not 0 <= factor < 1:
+        raise ValueError(f"factor must be the inner circle's radius over the outer one's, a number in [0, 1); "
+                         f"got {factor!r}")
     import sklearn.datasets
 
     X, y = sklearn.datasets.make_circles(n_samples, noise=_check_noise(noise), factor=factor,

@@ -24,7 +24,7 @@ from __future__ import annotations
 import numpy as np
 
 from .activations import get_activation
-from .checks import as_float_array, check_matrix
+from .checks import as_float_array, check_matrix, check_positive
 from .initializers import get_initializer
 from .rng import make_rng
 
@@ -127,6 +127,7 @@ class Dense:
 
     def __init__(self, n_in: int, n_out: int, activation="relu", init="auto", seed=None, number=None,
                  dtype=np.float64, dropout: float = 0.0):
+        n_in, n_out = check_positive(n_in, "n_in", integer=True), check_positive(n_out, "n_out", integer=True)
         self.activation = get_activation(activation)
         if isinstance(dropout, bool) or not isinstance(dropout, (int, float, np.floating)) or not 0 <= dropout < 1:
             raise ValueError(f"dropout must be the fraction of units dropped while training, in [0, 1); got {dropout!r}")

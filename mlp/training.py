@@ -238,6 +238,9 @@ def train(model, X, y, *, epochs: int = 100, learning_rate=None, batch_size=None
         optimizer = kind(rate, momentum=momentum) if kind is GradientDescent else kind(rate)
         if momentum and kind is not GradientDescent:
             raise ValueError(f"momentum is an option of gradient descent ('sgd'); {optimizer!r} has its own")
+    elif not (callable(getattr(optimizer, "step", None)) and callable(getattr(optimizer, "start_epoch", None))):
+        raise TypeError(f"optimizer must be an optimiser such as mlp.Adam(0.01), or a name such as 'adam'; "
+                        f"got {type(optimizer).__name__} {optimizer!r}")
     elif learning_rate is not None or momentum:
         raise ValueError("give either an optimizer or learning_rate/momentum, not both: "
                          "the optimizer already has its own learning rate")
