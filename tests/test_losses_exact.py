@@ -106,3 +106,25 @@ def test_the_mean_over_a_batch_is_exact_to_a_few_ulps(m):
     exact = [exact_softmax(z, y) for z, y in zip(Zc.tolist(), Yc.tolist())]
     assert ulps(loss, mpmath.fsum(e[0] for e in exact) / m) <= ULPS
     assert max(ulps(float(g), e / m) for row, ex in zip(gradient, exact) for g, e in zip(row, ex[1])) <= ULPS
+
+
+def test_the_losses_from_probabilities_and_mean_squared_error_are_exact_to_a_few_ulps():
+    """Within the clipping range [1e-15, 1 - 1e-15], the formulas from probabilities are exact too."""
+    rng = np.random.default_rng(5)
+    probabilities = [1e-15, 1e-9, 0.001, 0.3, 0.5, 0.7, 0.999, 1 - 1e-9] + list(rng.uniform(0, 1, 60))
+    for p in probabilities:
+        for y in (0.0, 1.0):
+            P, Y = np.array([[p]]), np.array([[y]])
+            exact_loss = -(mpmath.log(p) if y else mpmath.log1p(-mpmath.mpf(p)))
+            exact_gradient = (mpmath.mpf(p) - y) / (mpmath.mpf(p) * (1 - mpmath.mpf(p)))
+            assert ulps(losses.binary_cross_entropy(P, Y), exact_loss) <= ULPS, (p, y)
+            assert ulps(float(losses.binary_cross_entropy_gradient(P, Y)[0, 0]), exact_gradient) <= ULPS, (p, y)
+    P = rng.dirichlet(np.ones(4), size=20)
+    Y = np.eye(4)[rng.integers(0, 4, 20)]
+    exact = mpmath.fsum(-mpmath.log(mpmath.mpf(p)) for p in P[Y == 1]) / 20
+    assert ulps(losses.categorical_cross_entropy(P, Y), exact) <= ULPS
+    gradient = losses.categorical_cross_entropy_gradient(P, Y)
+    assert max(ulps(float(g), -mpmath.mpf(1) / mpmath.mpf(p) / 20) for g, p in zip(gradient[Y == 1], P[Y == 1])) <= ULPS
+    A, T = rng.standard_normal((7, 3)) * 1e3, rng.standard_normal((7, 3))
+    exact = mpmath.fsum((mpmath.mpf(a) - mpmath.mpf(t)) ** 2 for a, t in zip(A.ravel(), T.ravel())) / A.size
+    assert ulps(losses.mean_squared_error(A, T), exact) <= ULPS
