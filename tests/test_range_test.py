@@ -32,7 +32,7 @@ def test_the_suggested_rate_trains_the_network(moons):
     net = mlp.MLP([2, 32, 1], seed=0)
     result = mlp.learning_rate_range_test(net, X, y, seed=0)
     assert math.isfinite(result.suggested)
-    net.fit(X, y, epochs=100, learning_rate=result.suggested, batch_size=32, progress=False)
+    net.fit(X, y, epochs=100, learning_rate=result.suggested, batch_size=32, seed=0, progress=False)
     assert net.accuracy(X, y) > 0.95
 
 
