@@ -222,14 +222,20 @@ class Activation:
     function: Callable
     derivative: Callable
     elementwise: bool = True
+    derivative_from_output: Callable | None = None  # f'(z) written with a = f(z), where that is exact
 
     def __call__(self, z):
         return self.function(z)
 
-    def backward(self, dA, z):
-        if self.elementwise:
-            return dA * self.derivative(z)  # (m, n): Hadamard product
-        return softmax_backward(dA, z)  # (m, C): a row-wise Jacobian-vector product
+    def backward(self, dA, z, a=None):
+        """dZ from dA. ``a``: f(z) from the forward pass, if kept: sigmoid's, tanh's and ReLU's derivatives
+        are then read off it (sigma' = a (1 - a), tanh' = 1 - a^2) instead of computing f(z) a second time;
+        the same numbers, bit for bit, at half the cost."""
+        if not self.elementwise:
+            return softmax_backward(dA, z)  # (m, C): a row-wise Jacobian-vector product
+        if a is not None and self.derivative_from_output is not None:
+            return dA * self.derivative_from_output(a)  # (m, n)
+        return dA * self.derivative(z)  # (m, n): Hadamard product
 
     def __repr__(self):
         return f"Activation({self.name!r})"
@@ -238,9 +244,9 @@ class Activation:
 ACTIVATIONS = {
     activation.name: activation
     for activation in [
-        Activation("sigmoid", sigmoid, sigmoid_derivative),
-        Activation("tanh", tanh, tanh_derivative),
-        Activation("relu", relu, relu_derivative),
+        Activation("sigmoid", sigmoid, sigmoid_derivative, derivative_from_output=lambda a: a * (1.0 - a)),
+        Activation("tanh", tanh, tanh_derivative, derivative_from_output=lambda a: 1.0 - a * a),
+        Activation("relu", relu, relu_derivative, derivative_from_output=lambda a: (a > 0).astype(a.dtype)),
         Activation("leaky_relu", leaky_relu, leaky_relu_derivative),
         Activation("elu", elu, elu_derivative),
         Activation("selu", selu, selu_derivative),

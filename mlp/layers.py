@@ -133,6 +133,7 @@ class Dense:
             raise ValueError(f"dropout must be the fraction of units dropped while training, in [0, 1); got {dropout!r}")
         self.dropout = float(dropout)
         self.mask = None  # the last training pass's dropout mask (m, n_out), None otherwise
+        self.A = None  # the last forward pass's f(Z), before any dropout
         rng = make_rng(seed)
         initialize = get_initializer(init, self.activation.name)
         self.params = {
@@ -180,10 +181,10 @@ class Dense:
         Z = X @ W  # (m, n_in) @ (n_in, n_out) -> (m, n_out)
         Z += b  # + (n_out,) broadcast over the m rows; in place: no second (m, n_out) array
         self.cache = (X, W, Z, self.activation)
-        self.mask = None
+        self.mask = self.A = None
         if not activate:
             return Z
-        A = self.activation(Z)  # (m, n_out)
+        A = self.A = self.activation(Z)  # (m, n_out), kept: backward reads sigma', tanh', ReLU' off it
         if self.dropout and dropout_rng is not None:
             keep = 1.0 - self.dropout
             self.mask = (dropout_rng.random(A.shape) < keep).astype(A.dtype) / keep  # (m, n_out): 0 or 1/keep
@@ -198,7 +199,7 @@ class Dense:
             dense_backward(dA, self.cache)  # raises the message naming both shapes
         if self.mask is not None:
             dA = dA * self.mask  # a dropped unit passes no gradient back; a kept one, scaled as in forward
-        return self.backward_from_dZ(activation.backward(dA, Z), need_dX)  # dZ = dA * f'(Z)
+        return self.backward_from_dZ(activation.backward(dA, Z, self.A), need_dX)  # dZ = dA * f'(Z)
 
     def backward_from_dZ(self, dZ, need_dX=True):
         """From dZ (m, n_out) fill ``grads`` and return dX (m, n_in) (None when not ``need_dX``)."""
