@@ -141,7 +141,8 @@ class CallTimeout(BaseException):
 
 
 @contextmanager
-def _alarm(seconds):
+def stopped_after(seconds):
+    """Raise CallTimeout in this (main) thread after ``seconds`` (None: no limit)."""
     if seconds is None or threading.current_thread() is not threading.main_thread():
         yield
         return
@@ -187,7 +188,7 @@ def execute_call(function, args: tuple, handles: list, strict_floats: bool = Fal
         touched.add(origin)
     reply: dict
     try:
-        with _alarm(time_limit), recording_calls_into_libraries(touched), warnings.catch_warnings(), \
+        with stopped_after(time_limit), recording_calls_into_libraries(touched), warnings.catch_warnings(), \
                 np.errstate(**({"over": "raise", "invalid": "raise", "divide": "raise", "under": "ignore"}
                                if strict_floats else {})):
             warnings.simplefilter("ignore")  # as in batch grading, where nobody reads them: the same verdict

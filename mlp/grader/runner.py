@@ -15,7 +15,7 @@ import os
 import sys
 
 from . import wire
-from .learner import CallTimeout, _alarm, execute_call
+from .learner import CallTimeout, execute_call, stopped_after
 
 
 class _NoMagic:
@@ -66,7 +66,7 @@ def run_cell(namespace: dict, index: int, source: str, time_limit: float) -> dic
     except (SyntaxError, ValueError, OverflowError, MemoryError, RecursionError) as error:
         return {"status": "raised", "type": type(error).__name__}
     try:
-        with _alarm(time_limit):
+        with stopped_after(time_limit):
             exec(code, namespace)
     except CallTimeout:
         return {"status": "timeout"}

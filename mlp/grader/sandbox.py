@@ -209,11 +209,10 @@ class Sandbox:
     def close(self):
         """Kill the runner and everything it started; remove its folder. Safe to call twice."""
         if getattr(self, "process", None) is not None:
-            for sig in (signal.SIGKILL,):
-                try:
-                    os.killpg(self.process.pid, sig)
-                except (ProcessLookupError, PermissionError):
-                    pass
+            try:
+                os.killpg(self.process.pid, signal.SIGKILL)  # the runner's session: everything it started
+            except (ProcessLookupError, PermissionError):
+                pass
             try:
                 self.process.wait(timeout=10)
             except subprocess.TimeoutExpired:
