@@ -45,15 +45,15 @@ def _layer_count(weights) -> int:
 class MlpSystem:
     """This course's package: ``MLP.fit`` as a learner calls it, without the progress bar.
 
-    train_metrics "batch_mean" records the mean of the batch losses, as scikit-learn's fit
-    does (its ``loss_curve_``): the same work. "end_of_epoch" (mlp's default) also measures the
-    whole training set after every epoch, one more forward pass per epoch. dtype "float32"
-    builds a float32 network (its data converted untimed, as PyTorch's tensors are).
+    With ``train_metrics=None`` fit gets no train_metrics option: its default, what a learner gets
+    ("batch_mean": the mean of the batch losses, as scikit-learn's fit records its ``loss_curve_``).
+    "end_of_epoch" also measures the whole training set after every epoch, one more forward pass per
+    epoch. dtype "float32" builds a float32 network (its data converted untimed, as PyTorch's tensors are).
     """
 
-    def __init__(self, train_metrics="batch_mean", dtype="float64"):
+    def __init__(self, train_metrics=None, dtype="float64"):
         self.train_metrics, self.dtype = train_metrics, np.dtype(dtype)
-        self.name = "mlp" + ("" if train_metrics == "batch_mean" else ", end-of-epoch metrics") + \
+        self.name = "mlp" + ("" if train_metrics is None else f", {train_metrics.replace('_', '-')} metrics") + \
             ("" if self.dtype == np.float64 else f" {self.dtype.name}")
 
     def unavailable(self):
@@ -61,15 +61,15 @@ class MlpSystem:
 
     def prepare(self, workload):
         self.workload = w = workload
-        self.model = MLP(list(w.layer_sizes), "relu", w.output_activation, seed=w.seed, dtype=self.dtype)
+        self.model = MLP(list(w.layer_sizes), w.hidden_activation, w.output_activation, seed=w.seed, dtype=self.dtype)
         self.model.set_weights(w.initial_weights())
         self.X, self.X_test = w.X_train.astype(self.dtype), w.X_test.astype(self.dtype)
 
     def train(self):
         w = self.workload
+        options = {} if self.train_metrics is None else {"train_metrics": self.train_metrics}
         self.history = self.model.fit(self.X, w.y_train, epochs=w.epochs, learning_rate=w.learning_rate,
-                                      batch_size=w.batch_size, seed=w.seed, progress=False,
-                                      train_metrics=self.train_metrics)
+                                      batch_size=w.batch_size, seed=w.seed, progress=False, **options)
 
     def accuracy(self):
         return self.model.accuracy(self.X_test, self.workload.y_test)
@@ -96,7 +96,8 @@ class SklearnSystem:
         w = workload
         m = len(w.X_train)
         self.model = MLPClassifier(
-            hidden_layer_sizes=tuple(w.layer_sizes[1:-1]), activation="relu", solver="sgd", alpha=0.0,
+            hidden_layer_sizes=tuple(w.layer_sizes[1:-1]),
+            activation={"sigmoid": "logistic"}.get(w.hidden_activation, w.hidden_activation), solver="sgd", alpha=0.0,
             batch_size=m if w.batch_size is None else min(w.batch_size, m), learning_rate="constant",
             learning_rate_init=w.learning_rate, momentum=0.0, nesterovs_momentum=False, max_iter=1,
             shuffle=True, random_state=w.seed, tol=0.0, n_iter_no_change=10**9,
@@ -125,8 +126,11 @@ class SklearnSystem:
         return weights
 
 
+TORCH_ACTIVATIONS = {} if torch is None else {"relu": torch.nn.ReLU, "tanh": torch.nn.Tanh, "sigmoid": torch.nn.Sigmoid}
+
+
 class TorchSystem:
-    """PyTorch on the CPU: nn.Linear/ReLU, torch.optim.SGD, the loss on logits, the usual loop.
+    """PyTorch on the CPU: nn.Linear and the workload's activation, torch.optim.SGD, the loss on logits, the usual loop.
 
     Mini-batches are cut from a torch.randperm each epoch (no DataLoader, which would only add
     overhead). Threads: the same number as numpy's BLAS.
@@ -162,8 +166,8 @@ class TorchSystem:
             with torch.no_grad():
                 linear.weight.copy_(torch.as_tensor(W.T))  # PyTorch stores W as (n_out, n_in)
                 linear.bias.copy_(torch.as_tensor(b))
-            layers += [linear, torch.nn.ReLU()]
-        self.model = torch.nn.Sequential(*layers[:-1])  # no ReLU after the output layer
+            layers += [linear, TORCH_ACTIVATIONS[w.hidden_activation]()]
+        self.model = torch.nn.Sequential(*layers[:-1])  # no activation after the output layer: the loss takes logits
         self.optimizer = torch.optim.SGD(self.model.parameters(), lr=w.learning_rate, momentum=0.0)
 
     def train(self):

@@ -28,8 +28,9 @@ class Workload:
     """One training problem, identical for every system.
 
     X_train (m, n) and y_train (m,) class labels; layer_sizes [n, hidden..., n_outputs];
-    batch_size None for full batch; seed fixes the initial weights (He for the ReLU layers,
-    Xavier for the output layer, biases 0) that every system starts from.
+    batch_size None for full batch; seed fixes the initial weights that every system starts from
+    (mlp's defaults for ``hidden_activation``: He for ReLU layers, Xavier for tanh, sigmoid and the output
+    layer; biases 0).
     """
 
     name: str
@@ -43,6 +44,7 @@ class Workload:
     epochs: int
     learning_rate: float
     seed: int = 0
+    hidden_activation: str = "relu"
 
     @property
     def output_activation(self) -> str:
@@ -57,7 +59,7 @@ class Workload:
 
     def initial_weights(self) -> dict:
         """{"W1": (n_0, n_1), "b1": (n_1,), ...}: the starting point every system copies."""
-        model = MLP(list(self.layer_sizes), "relu", self.output_activation, seed=self.seed)
+        model = MLP(list(self.layer_sizes), self.hidden_activation, self.output_activation, seed=self.seed)
         return model.get_weights()
 
     def shape_text(self) -> str:

@@ -21,6 +21,7 @@ from typing import Callable
 import numpy as np
 
 from .checks import as_float_array, unknown_name_error
+from .fast import FAST_FUNCTIONS
 
 LEAKY_RELU_ALPHA = 0.01
 ELU_ALPHA = 1.0
@@ -227,10 +228,16 @@ class Activation:
     def __call__(self, z):
         return self.function(z)
 
+    @property
+    def fast_function(self) -> Callable:
+        """f in numpy's fastest exact form, as a network layer computes it (``mlp.fast``): exact to 2 ulps
+        as ``function`` is; ``function`` itself where that is already the fastest form."""
+        return FAST_FUNCTIONS.get(self.name, self.function)
+
     def backward(self, dA, z, a=None):
         """dZ from dA. ``a``: f(z) from the forward pass, if kept: sigmoid's, tanh's and ReLU's derivatives
-        are then read off it (sigma' = a (1 - a), tanh' = 1 - a^2) instead of computing f(z) a second time;
-        the same numbers, bit for bit, at half the cost."""
+        are then read off it (sigma' = a (1 - a), tanh' = 1 - a^2) instead of computing f(z) a second time:
+        from the same f(z), the same numbers bit for bit, at half the cost."""
         if not self.elementwise:
             return softmax_backward(dA, z)  # (m, C): a row-wise Jacobian-vector product
         if a is not None and self.derivative_from_output is not None:
@@ -246,7 +253,7 @@ ACTIVATIONS = {
     for activation in [
         Activation("sigmoid", sigmoid, sigmoid_derivative, derivative_from_output=lambda a: a * (1.0 - a)),
         Activation("tanh", tanh, tanh_derivative, derivative_from_output=lambda a: 1.0 - a * a),
-        Activation("relu", relu, relu_derivative, derivative_from_output=lambda a: (a > 0).astype(a.dtype)),
+        Activation("relu", relu, relu_derivative, derivative_from_output=lambda a: a > 0),  # True/False: 1/0
         Activation("leaky_relu", leaky_relu, leaky_relu_derivative),
         Activation("elu", elu, elu_derivative),
         Activation("selu", selu, selu_derivative),

@@ -7,11 +7,16 @@ One epoch = one pass over the m training examples, in batches of ``batch_size``:
     batch_size = B               mini-batch gradient descent  ceil(m / B) updates per epoch
 
 Examples are shuffled every epoch (with the ``seed``) for stochastic and mini-batch runs.
-After each epoch the loss and accuracy are measured on the whole training set and on
-the validation set, with the weights as they are at the end of the epoch
-(``train_metrics="batch_mean"`` records the mean of the batch losses instead, for free).
-A full-batch epoch costs one forward and one backward pass: the pass that measures the
-weights after an update is also the next update's.
+What an epoch records as its training loss and accuracy:
+- full batch: the whole training set with the weights at the end of the epoch. Free: the pass
+  that measures the weights after an update is also the next update's forward and backward pass.
+- mini-batches (``train_metrics="batch_mean"``, the default): the mean over the epoch's batches of
+  the loss each batch had just before its update, as scikit-learn and Keras report it. Free too,
+  since every step computes it, but a blend of the weights along the epoch: early on it lies above
+  the loss of the weights the epoch ends with (often above the validation loss, which is measured
+  at the end). ``train_metrics="end_of_epoch"`` measures the end-of-epoch weights on the whole
+  training set instead, for one more forward pass over the m examples per epoch.
+The validation set, when given, is always measured with the weights at the end of each epoch.
 
 Divergence guard: when a loss becomes NaN or infinite, or grows past DIVERGENCE_FACTOR
 (a million) times the larger of 1 and the loss before training (usually: the learning
@@ -34,6 +39,7 @@ import numpy as np
 from tqdm.auto import tqdm
 
 from .checks import check_positive, unknown_name_error
+from .fast import FastPath, covers
 from .optimizers import OPTIMIZERS, GradientDescent
 from .rng import make_rng
 from .schedules import learning_rates, make_schedule
@@ -176,7 +182,7 @@ def _progress_default() -> bool:
 def train(model, X, y, *, epochs: int = 100, learning_rate=None, batch_size=None, momentum: float = 0.0,
           schedule="constant", optimizer=None, validation_data=None, l2: float = 0.0,
           early_stopping: int | None = None, seed=None, progress: bool | None = None,
-          train_metrics: str = "end_of_epoch", first_epoch: int = 1, reference_loss: float | None = None) -> History:
+          train_metrics: str = "batch_mean", first_epoch: int = 1, reference_loss: float | None = None) -> History:
     """Train ``model`` on (X, y) with gradient descent and return the History.
 
     Parameters
@@ -201,14 +207,15 @@ def train(model, X, y, *, epochs: int = 100, learning_rate=None, batch_size=None
     progress : show a tqdm progress bar (a widget in Jupyter). Default: on, unless the
         environment variable MLP_PROGRESS is "0" (the test suite sets it).
     train_metrics : what ``history.train_loss`` / ``train_accuracy`` hold for mini-batch runs.
-        "end_of_epoch" (default): the whole training set measured with the weights at the end of
-        each epoch, one more forward pass over the m examples per epoch.
-        "batch_mean": the mean over the epoch's batches of the loss each batch had just before
-        its update, as scikit-learn's ``loss_curve_`` and Keras report it; free, since each step
+        "batch_mean" (default): the mean over the epoch's batches of the loss each batch had just
+        before its update, as scikit-learn's ``loss_curve_`` and Keras report it; free, since each step
         computes it anyway, but a blend of the weights along the epoch. The weights an epoch ends
         with are then first measured by the next epoch's first batch, and the last epoch's only
-        checked for NaN and inf. (Full-batch runs always record the end-of-epoch values: they cost
-        nothing there, see below.)
+        checked for NaN and inf.
+        "end_of_epoch": the whole training set measured with the weights at the end of each epoch,
+        one more forward pass over the m examples per epoch (up to half again the time of an epoch
+        on a large network): the curve to compare runs with different batch sizes.
+        (Full-batch runs always record the end-of-epoch values: they cost nothing there, see below.)
     first_epoch, reference_loss : to continue a run one call at a time (as the playground does, one
         epoch per call): the number of this call's first epoch (the schedule goes on from there, and
         the history and messages count from it), and the loss the divergence guard compares with (the
@@ -266,6 +273,10 @@ def train(model, X, y, *, epochs: int = 100, learning_rate=None, batch_size=None
     full_batch = (batch_size is None or batch_size >= m) and not dropout
     batch_mean = train_metrics == "batch_mean" and not full_batch
     rng = make_rng(seed)
+    # Each step's forward and backward pass: model._forward_backward, the clear code, computed by the
+    # fast path (mlp/fast.py: the same equations in reused arrays) for the networks it covers.
+    fast_path = FastPath(model) if covers(model) else None
+    forward_backward = model._forward_backward if fast_path is None else fast_path.forward_backward
     history = History()
     saved = _SavedWeights(model)
     best_loss, best_weights, waited = math.inf, None, 0
@@ -288,7 +299,7 @@ def train(model, X, y, *, epochs: int = 100, learning_rate=None, batch_size=None
     # Overflow and NaN are detected and reported by the guard below, once.
     with np.errstate(over="ignore", invalid="ignore", divide="ignore", under="ignore"):
         if full_batch:  # measures the initial weights and prepares epoch 1's update in one pass
-            history.initial_train_loss = model._forward_backward(X, Y, l2)[0]
+            history.initial_train_loss = forward_backward(X, Y, l2)[0]
         elif not batch_mean:
             history.initial_train_loss = _measure(model, X, Y)[0]
         # (batch_mean: the first batch's loss stands in for it, below: no pass over all m examples)
@@ -300,13 +311,13 @@ def train(model, X, y, *, epochs: int = 100, learning_rate=None, batch_size=None
             if full_batch:
                 optimizer.step(model)  # with the gradients of the pass that measured the weights
                 # the new weights: measured, and the next epoch's gradients in the same pass
-                train_loss, Z = model._forward_backward(X, Y, l2)
+                train_loss, Z = forward_backward(X, Y, l2)
                 train_accuracy = _accuracy(model, Z, Y)
             else:
                 loss_sum, correct, bad_loss, bad_batch = 0.0, 0.0, None, None
                 for index, (X_batch, Y_batch) in enumerate(minibatches(X, Y, batch_size, rng)):
                     # the loss before this update (with dropout: of this step's thinned network)
-                    loss, Z = model._forward_backward(X_batch, Y_batch, l2, rng if dropout else None)
+                    loss, Z = forward_backward(X_batch, Y_batch, l2, rng if dropout else None)
                     if history.initial_train_loss is None:
                         history.initial_train_loss = loss
                         if reference is None:
@@ -357,6 +368,8 @@ def train(model, X, y, *, epochs: int = 100, learning_rate=None, batch_size=None
                     postfix["val_loss"] = f"{history.val_loss[-1]:.4f}"
                 bar.set_postfix(postfix, refresh=False)
     bar.close()
+    if fast_path is not None:
+        fast_path.release()  # the model keeps gradients of its own, not the fast path's reused arrays
     if batch_mean and not history.diverged and not all(np.isfinite(param).all() for param in saved.params):
         last_epoch = history.epoch[-1]  # its last updates went to inf or NaN, after its batches were measured
         _drop_last_epoch(history)

@@ -289,7 +289,8 @@ def test_fit_takes_exactly_the_steps_of_the_written_out_loop(batch_size):
     X, y = data.make_moons(100, seed=0)
     fitted = mlp.MLP([2, 8, 1], "relu", "sigmoid", seed=0)
     by_hand = mlp.MLP([2, 8, 1], "relu", "sigmoid", seed=0)
-    history = fitted.fit(X, y, epochs=7, learning_rate=0.3, batch_size=batch_size, seed=3)
+    history = fitted.fit(X, y, epochs=7, learning_rate=0.3, batch_size=batch_size, seed=3,
+                         train_metrics="end_of_epoch")
     hand_loop(by_hand, X, y, 7, 0.3, batch_size, seed=3)
     for name, value in fitted.params.items():
         np.testing.assert_array_equal(value, by_hand.params[name])  # bit for bit
@@ -304,7 +305,7 @@ def test_batch_mean_records_the_mean_loss_of_the_batches_before_their_updates():
     X, y = data.make_blobs(120, centers=3, seed=0)
     fitted = mlp.MLP([2, 8, 3], "tanh", "softmax", seed=1)
     by_hand = mlp.MLP([2, 8, 3], "tanh", "softmax", seed=1)
-    history = fitted.fit(X, y, epochs=5, learning_rate=0.2, batch_size=32, seed=7, train_metrics="batch_mean")
+    history = fitted.fit(X, y, epochs=5, learning_rate=0.2, batch_size=32, seed=7)  # the default: batch_mean
     expected = hand_loop(by_hand, X, y, 5, 0.2, 32, seed=7)
     np.testing.assert_allclose(history.train_loss, expected, rtol=1e-13)
     for name, value in fitted.params.items():
@@ -313,9 +314,9 @@ def test_batch_mean_records_the_mean_loss_of_the_batches_before_their_updates():
     assert history.initial_train_loss == pytest.approx(
         mlp.MLP([2, 8, 3], "tanh", "softmax", seed=1).loss_value(*first_batch(X, y, 32, 7)), rel=1e-13)
     assert all(0 <= accuracy <= 1 for accuracy in history.train_accuracy)
-    # end_of_epoch (the default) measures the final weights instead: a different number, the exact one
+    # end_of_epoch measures the final weights instead: a different number, the exact one
     exact = mlp.MLP([2, 8, 3], "tanh", "softmax", seed=1).fit(X, y, epochs=5, learning_rate=0.2, batch_size=32,
-                                                             seed=7)
+                                                             seed=7, train_metrics="end_of_epoch")
     assert exact.train_loss[-1] == pytest.approx(fitted.loss_value(X, y), rel=1e-12)
     assert exact.train_loss[-1] != history.train_loss[-1]
 

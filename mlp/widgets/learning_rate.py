@@ -372,7 +372,8 @@ class LearningRateExplorer(Panel):
             warnings.simplefilter("ignore", DivergenceWarning)  # shown in the readout instead
             history = train(model, self.X_train, self.y_train, epochs=epochs,
                             learning_rate=lesson_schedule(schedule, learning_rate, epochs), batch_size=batch_size,
-                            validation_data=self.validation, seed=self.seed, progress=False)
+                            validation_data=self.validation, seed=self.seed, progress=False,
+                            train_metrics="end_of_epoch")  # the curves of the weights themselves, batch or not
         return Run(float(learning_rate), (epochs, schedule, batch_size), history, time.perf_counter() - start)
 
     def sweep(self) -> list:

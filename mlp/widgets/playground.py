@@ -306,6 +306,7 @@ class Playground(Panel):
             history = self.model.fit(self._Xs_train, self.y_train, epochs=1, optimizer=self.optimizer,
                                      batch_size=self.batch_size, validation_data=(self._Xs_val, self.y_val),
                                      seed=self._shuffle_rng, progress=False,
+                                     train_metrics="end_of_epoch",  # the loss of the weights in the picture
                                      first_epoch=self.epoch + 1, reference_loss=self.train_loss[0])
         if history.diverged:  # fit kept the weights of the last good epoch
             self.diverged = True
