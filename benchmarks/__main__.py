@@ -1,7 +1,7 @@
 """`make bench`: time mlp against scikit-learn, PyTorch and the GEMM floor; write benchmarks/RESULTS.md.
 
     python -m benchmarks                     # everything: 4 workloads, the lessons, the widgets
-    python -m benchmarks --quick             # the training workloads only
+    python -m benchmarks --quick             # the four training workloads only (no matrix, lessons, widgets)
     python -m benchmarks --size tiny --repeats 1 --output /tmp/R.md   # seconds; what the tests run
 """
 
@@ -35,8 +35,12 @@ def main(argv=None) -> int:
     for workload in workloads(args.size):
         print(f"{workload.description}", flush=True)
         results.append(time_workload(workload, args.repeats, progress=lambda text: print(text, flush=True)))
-    lessons = widgets = imports = grading = None
+    lessons = widgets = imports = grading = matrix_cells = None
     if not args.quick:
+        from . import matrix
+
+        print("the speed matrix: fit's defaults against scikit-learn and PyTorch float64:", flush=True)
+        matrix_cells = matrix.run(args.size, progress=lambda text: print(text, flush=True))
         from .course import grading_seconds, import_seconds, lesson_seconds, widget_seconds
 
         print("first cells, imports in a fresh Python:", flush=True)
@@ -48,9 +52,9 @@ def main(argv=None) -> int:
         widgets = widget_seconds()
         print("grading a class:", flush=True)
         grading = grading_seconds(progress=lambda text: print(text, flush=True))
-    found = targets(results, widgets, imports, grading)
+    found = targets(results, widgets, imports, grading, matrix_cells)
     text = report.render(results, found, args.repeats, lessons, widgets, report.kept_analysis(args.output), imports,
-                         grading)
+                         grading, matrix_cells)
     args.output.write_text(text)
     print()
     for result in results:

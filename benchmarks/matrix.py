@@ -179,6 +179,12 @@ def table(cells, other) -> list[str]:
     return lines
 
 
+def largest_accuracy_gap(cells, other):
+    """The largest |mean accuracy of mlp - mean accuracy of other| over the cells, in points (None: not measured)."""
+    gaps = [abs(cell.accuracy_gap(other)) for cell in cells if cell.accuracy_gap(other) is not None]
+    return max(gaps) if gaps else None
+
+
 def accuracy_summary(cells, other) -> str:
     gaps = [(abs(cell.accuracy_gap(other)), cell) for cell in cells if cell.accuracy_gap(other) is not None]
     if not gaps:
@@ -187,6 +193,24 @@ def accuracy_summary(cells, other) -> str:
     within = sum(gap <= ACCURACY_POINTS for gap, _ in gaps)
     return (f"{other}: mean test accuracy within {ACCURACY_POINTS:g} point of mlp's in {within} of {len(gaps)} "
             f"cells; largest gap {worst:.2f} points ({cell_label(cell)}, batch {cell.batch_size or 'full'})")
+
+
+def describe() -> list[str]:
+    """The protocol, in words, for RESULTS.md."""
+    return [f"Every cell: hidden activation x hidden layers x data set x batch size; plain SGD from the same initial "
+            f"weights (mlp's default scheme for the activation, copied into the others), the same learning rate, "
+            f"batch size and epochs; {len(SEEDS)} seeds (initial weights and shuffles). A cell's time is the median "
+            f"over the seeds, its accuracy the mean. The ratio is the other system's time over mlp's: above 1, "
+            f"`fit` with its defaults is faster; below 1 it is slower (in bold). A test-accuracy gap of more than "
+            f"{ACCURACY_POINTS:g} point is shown next to the ratio (mlp's mean minus the other's).",
+            "",
+            "| data | training / test examples | epochs by batch size 1, 16, 64, 256, full | learning rate by batch size |",
+            "|---|---|---|---|",
+            "| moons | 1000 / 1000 | " + ", ".join(str(EPOCHS["moons"][b]) for b in BATCH_SIZES) + " | "
+            + ", ".join(f"{LEARNING_RATE[b]:g}" for b in BATCH_SIZES) + " |",
+            "| digits | 1347 / 450 | " + ", ".join(str(EPOCHS["digits"][b]) for b in BATCH_SIZES) + " | same |",
+            "| synthetic 10000 x 256, 10 classes | 10000 / 2000 | "
+            + ", ".join(str(EPOCHS["synthetic"][b]) for b in BATCH_SIZES) + " | same |"]
 
 
 def render(cells) -> list[str]:

@@ -97,7 +97,8 @@ def targets_table(targets) -> list[str]:
     return lines + [""]
 
 
-def render(results, targets, repeats, lessons=None, widgets=None, analysis="", imports=None, grading=None) -> str:
+def render(results, targets, repeats, lessons=None, widgets=None, analysis="", imports=None, grading=None,
+           matrix_cells=None) -> str:
     lines = ["# Benchmarks: mlp against scikit-learn, PyTorch and the matrix-multiply floor", "",
              "Written by `make bench` (`python -m benchmarks`); medians of "
              f"{repeats} repeats, every system timed in turn within each repeat, so the ratios come "
@@ -107,6 +108,11 @@ def render(results, targets, repeats, lessons=None, widgets=None, analysis="", i
     lines += ["", "## Training", ""]
     for result in results:
         lines += workload_table(result)
+    if matrix_cells:
+        from .matrix import describe, render as render_matrix
+
+        lines += ["## The speed matrix: `fit` with its defaults against scikit-learn and PyTorch float64", ""]
+        lines += describe() + [""] + render_matrix(matrix_cells)
     if imports:
         lines += ["## First cells: imports in a fresh Python (median, interpreter start included)", "",
                   "| first cell | median |", "|---|---:|"]

@@ -94,9 +94,9 @@ FIRST_CELL_SECONDS = 1.0              # an exercise's first cell: from mlp.grade
 CLASS_SECONDS = 300.0                 # 300 submissions of one lesson graded on 2 cores (issue 11)
 
 
-def targets(results, widget_seconds=None, import_seconds=None, grading_seconds=None) -> list[Target]:
+def targets(results, widget_seconds=None, import_seconds=None, grading_seconds=None, matrix_cells=None) -> list[Target]:
     """The issues' targets, evaluated on one run's results (``widget_seconds``, ``import_seconds``:
-    {label: median seconds})."""
+    {label: median seconds}; ``matrix_cells``: the speed matrix's cells)."""
     by_name = {result.workload.name: result for result in results}
     found = []
     for name, goal in SPEEDUP_OVER_SKLEARN.items():
@@ -117,6 +117,17 @@ def targets(results, widget_seconds=None, import_seconds=None, grading_seconds=N
             gap = None if mine is None or theirs is None else 100 * abs(mine - theirs)
             found.append(Target(f"{name}: test-accuracy gap, mlp vs scikit-learn", gap, ACCURACY_POINTS,
                                 higher_is_better=False, unit="points"))
+    if matrix_cells:
+        from .matrix import ACCURACY_POINTS as MATRIX_POINTS, OTHERS, largest_accuracy_gap, minimum
+
+        for other in OTHERS:
+            ratio, _ = minimum(matrix_cells, other)
+            if ratio is not None:
+                found.append(Target(f"speed matrix: fit's defaults faster than {other} in every cell (minimum)",
+                                    ratio, 1.0))
+                found.append(Target(f"speed matrix: largest test-accuracy gap, mlp vs {other}",
+                                    largest_accuracy_gap(matrix_cells, other), MATRIX_POINTS,
+                                    higher_is_better=False, unit="points"))
     for label, seconds in (widget_seconds or {}).items():
         found.append(Target(f"widget: {label}", seconds, WIDGET_SECONDS, higher_is_better=False, unit="s"))
     for label, seconds in (import_seconds or {}).items():

@@ -8,6 +8,8 @@ equations here instead, written for speed, out of the lessons' sight:
   (Z, f(Z), dA of each layer, every dW and db): no new memory to allocate and touch, and the arrays
   stay in the CPU's cache;
 - every operation writes into its result (``out=``), so f'(Z) and dZ = dA * f'(Z) need no temporaries;
+- with one example (stochastic gradient descent) dW = x^T dz is an outer product: a broadcast multiply,
+  the same numbers as the matrix product, 2-3x faster than BLAS is at it;
 - sigmoid is computed as 1 / (1 + e^(-z)): one exp and three cheap passes, about 3x faster than the
   clear version's two branches (which never let exp overflow; here e^(-z) overflows to inf for
   z < -709.78, and 1 / (1 + inf) = 0, where the true value is below 1e-308).
@@ -120,8 +122,11 @@ class FastPath:
         for number in range(len(layers) - 1, -1, -1):  # top down
             layer, grads = layers[number], self.grads[number]
             A_prev = layer.cache[0]
-            np.matmul(A_prev.T, dZ, out=grads["W"])  # dW = A_prev^T dZ   (n_in, n_out)
-            np.sum(dZ, axis=0, out=grads["b"])  # db                      (n_out,)
+            if len(dZ) == 1:  # one example: dW is the outer product, each entry a single product (no sum)
+                np.multiply(A_prev.T, dZ, out=grads["W"])  # (n_in, 1) * (1, n_out): 2-3x faster than matmul
+            else:
+                np.matmul(A_prev.T, dZ, out=grads["W"])  # dW = A_prev^T dZ   (n_in, n_out)
+            dZ.sum(axis=0, out=grads["b"])  # db                             (n_out,)
             if l2:
                 grads["W"] += l2 * layer.params["W"]  # the penalty's gradient, lambda * W
             layer.grads = grads

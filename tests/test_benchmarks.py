@@ -199,3 +199,43 @@ def test_a_class_is_graded_and_judged_against_the_five_minute_goal():
     assert target.goal == 300.0 and target.measured == value
     text = render([], [target], 1, grading=seconds)
     assert "## Grading a class" in text and "| 2 submissions of lesson 03" in text
+
+
+def test_the_speed_matrix_times_fits_defaults_against_the_others_in_every_cell():
+    from benchmarks import matrix
+
+    chosen = {("moons", (16,), "tanh", 16), ("digits", (64, 64), "sigmoid", None), ("synthetic", (512,), "relu", 1)}
+    lines = []
+    cells = matrix.run("tiny", seeds=(0, 1), progress=lines.append,
+                       select=lambda data, hidden, activation, batch: (data, hidden, activation, batch) in chosen)
+    assert {(cell.data, cell.hidden, cell.activation, cell.batch_size) for cell in cells} == chosen
+    assert len(lines) == 3
+    for cell in cells:
+        assert len(cell.seconds["mlp"]) == 2 and len(cell.accuracy["scikit-learn"]) == 2  # one per seed
+        assert cell.ratio("scikit-learn") == pytest.approx(cell.median("scikit-learn") / cell.median("mlp"))
+        assert all(0 <= accuracy <= 1 for accuracy in cell.accuracy["mlp"])
+    text = "\n".join(matrix.render(cells))
+    assert "| scikit-learn time / mlp time | batch 1 | batch 16 | batch 64 | batch 256 | batch full |" in text
+    assert "| moons 16 tanh |" in text and "| digits 64-64 sigmoid |" in text
+    assert "Minimum over the matrix" in text
+
+
+def test_the_matrix_reports_its_minimum_and_accuracy_gaps_with_the_cell_they_come_from():
+    from benchmarks import matrix
+    from benchmarks.runner import targets
+
+    fast = matrix.Cell("moons", (16,), "relu", 16, {"mlp": [1.0, 1.2, 5.0], "scikit-learn": [2.0, 2.2, 2.4]},
+                       {"mlp": [0.9, 0.9, 0.9], "scikit-learn": [0.9, 0.9, 0.9]})
+    slow = matrix.Cell("digits", (512,), "tanh", None, {"mlp": [3.0], "scikit-learn": [1.5]},
+                       {"mlp": [0.95], "scikit-learn": [0.92]})
+    assert fast.median("mlp") == 1.2 and fast.ratio("scikit-learn") == pytest.approx(2.2 / 1.2)
+    ratio, cell = matrix.minimum([fast, slow], "scikit-learn")
+    assert ratio == 0.5 and cell is slow
+    assert matrix.largest_accuracy_gap([fast, slow], "scikit-learn") == pytest.approx(3.0)
+    text = "\n".join(matrix.table([fast, slow], "scikit-learn"))
+    assert "| digits 512 tanh | - | - | - | - | **0.50x** (acc +3.0) |" in text
+    found = {target.description: target for target in targets([], matrix_cells=[fast, slow])}
+    minimum = found["speed matrix: fit's defaults faster than scikit-learn in every cell (minimum)"]
+    assert minimum.measured == 0.5 and minimum.met is False
+    gap = found["speed matrix: largest test-accuracy gap, mlp vs scikit-learn"]
+    assert gap.measured == pytest.approx(3.0) and gap.met is False

@@ -9,7 +9,7 @@ PACKAGE = Path(mlp.__file__).parent
 
 # Bottom to top. A module may import only modules listed before it.
 LAYERS = [
-    "rng", "checks", "activations", "initializers", "targets", "losses", "layers",
+    "rng", "checks", "fast", "activations", "initializers", "targets", "losses", "layers",
     "schedules", "optimizers", "training", "network", "gradcheck", "range_test", "data", "plotting",
 ]
 
