@@ -69,7 +69,8 @@ test: $(STAMP)
 notebooks: $(STAMP)
 	$(BIN)/python scripts/execute_notebooks.py $(NOTEBOOKS)
 
-# Benchmarks (benchmarks/): medians of 5 repeats by default, about 3 minutes; BENCH_ARGS="--quick" trains only.
+# Benchmarks (benchmarks/): medians of 5 repeats by default, about 30 minutes with the speed matrix (fit's defaults
+# against scikit-learn and PyTorch on 135 cells); BENCH_ARGS="--quick" times the four training workloads only.
 # PyTorch is an optional extra (.[bench]); if it cannot be installed, its column is skipped with a note.
 BENCH_STAMP := $(VENV)/.installed-bench
 BENCH_ARGS ?=

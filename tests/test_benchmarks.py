@@ -218,6 +218,7 @@ def test_the_speed_matrix_times_fits_defaults_against_the_others_in_every_cell()
     assert "| scikit-learn time / mlp time | batch 1 | batch 16 | batch 64 | batch 256 | batch full |" in text
     assert "| moons 16 tanh |" in text and "| digits 64-64 sigmoid |" in text
     assert "Minimum over the matrix" in text
+    assert "| mlp's mean test accuracy | batch 1 |" in text
 
 
 def test_the_matrix_reports_its_minimum_and_accuracy_gaps_with_the_cell_they_come_from():
