@@ -8,15 +8,20 @@ Each system follows the same protocol, so the runner can time them side by side:
     system.weights()           the trained parameters as {"W1": (n_in, n_out), "b1": ...}
 
 All of them start from the same weights (``Workload.initial_weights``) and take the same
-steps; only the order in which mini-batches are shuffled differs between libraries, so with a
-full batch the trained weights agree to rounding (tests/test_benchmarks.py checks this).
+steps: every epoch's shuffle is the permutation mlp's ``fit`` draws (``numpy.random.default_rng(seed)``,
+one ``permutation(m)`` per mini-batch epoch, none for a full batch), which PyTorch's loop uses and
+scikit-learn is handed in place of its own shuffle. So the trained weights agree to rounding, batch or
+mini-batch (tests/test_benchmarks.py checks this), and test accuracies differ only where training is
+chaotic enough to amplify rounding.
 """
 
 from __future__ import annotations
 
+import contextlib
 import warnings
 
 import numpy as np
+import sklearn.neural_network._multilayer_perceptron as sklearn_mlp
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.neural_network import MLPClassifier
 from threadpoolctl import threadpool_info
@@ -78,8 +83,32 @@ class MlpSystem:
         return {name: value.astype(np.float64) for name, value in self.model.get_weights().items()}
 
 
+def shuffles(workload):
+    """The order of the examples in each epoch, as mlp's fit draws it: None for a full batch (no shuffle)."""
+    m = len(workload.X_train)
+    if workload.batch_size is None or workload.batch_size >= m:
+        return None
+    generator = np.random.default_rng(workload.seed)
+    return lambda: generator.permutation(m)
+
+
+@contextlib.contextmanager
+def mlp_shuffles(workload):
+    """scikit-learn's MLP shuffles its sample indices each epoch with ``sklearn.utils.shuffle``; for the time
+    of a fit it gets mlp's permutations instead (the identity for a full batch, which mlp does not shuffle)."""
+    next_order = shuffles(workload)
+    original = sklearn_mlp.shuffle
+    sklearn_mlp.shuffle = lambda indices, random_state=None: (np.arange(len(indices)) if next_order is None
+                                                               else next_order())
+    try:
+        yield
+    finally:
+        sklearn_mlp.shuffle = original
+
+
 class SklearnSystem:
-    """scikit-learn's MLPClassifier with solver="sgd", momentum 0, alpha 0, a constant learning rate.
+    """scikit-learn's MLPClassifier with solver="sgd", momentum 0, alpha 0, a constant learning rate,
+    and mlp's order of the examples in each epoch (``mlp_shuffles``).
 
     Its initial weights are set by a warm start: one untimed epoch creates the fitted
     attributes, then coefs_ and intercepts_ are overwritten with the workload's weights and
@@ -112,7 +141,7 @@ class SklearnSystem:
         self.model.set_params(max_iter=w.epochs)
 
     def train(self):
-        with warnings.catch_warnings():
+        with warnings.catch_warnings(), mlp_shuffles(self.workload):
             warnings.simplefilter("ignore", ConvergenceWarning)  # it ran max_iter epochs, as asked
             self.model.fit(self.workload.X_train, self.workload.y_train)
 
@@ -132,7 +161,7 @@ TORCH_ACTIVATIONS = {} if torch is None else {"relu": torch.nn.ReLU, "tanh": tor
 class TorchSystem:
     """PyTorch on the CPU: nn.Linear and the workload's activation, torch.optim.SGD, the loss on logits, the usual loop.
 
-    Mini-batches are cut from a torch.randperm each epoch (no DataLoader, which would only add
+    Mini-batches are cut from mlp's permutation of each epoch (no DataLoader, which would only add
     overhead). Threads: the same number as numpy's BLAS.
     """
 
@@ -149,7 +178,6 @@ class TorchSystem:
         self.workload = w = workload
         torch.set_num_threads(blas_threads())
         dtype = getattr(torch, self.dtype_name)
-        self.generator = torch.Generator().manual_seed(w.seed)
         self.X = torch.as_tensor(w.X_train, dtype=dtype)
         self.X_test = torch.as_tensor(w.X_test, dtype=dtype)
         if w.output_activation == "sigmoid":
@@ -171,12 +199,12 @@ class TorchSystem:
         self.optimizer = torch.optim.SGD(self.model.parameters(), lr=w.learning_rate, momentum=0.0)
 
     def train(self):
-        w, m = self.workload, len(self.X)
+        w, next_order = self.workload, shuffles(self.workload)
         for _ in range(w.epochs):
-            if w.batch_size is None or w.batch_size >= m:
+            if next_order is None:
                 batches = [(self.X, self.Y)]
             else:
-                order = torch.randperm(m, generator=self.generator)
+                order = torch.from_numpy(next_order())  # mlp's permutation of this epoch
                 batches = ((self.X[rows], self.Y[rows]) for rows in order.split(w.batch_size))
             for X_batch, Y_batch in batches:
                 self.optimizer.zero_grad(set_to_none=True)

@@ -3,6 +3,7 @@
 No timing is asserted here: speed is measured by `make bench`, not by tests.
 """
 
+import dataclasses
 import subprocess
 import sys
 from pathlib import Path
@@ -13,7 +14,7 @@ import pytest
 from benchmarks import report
 from benchmarks.runner import Target, WorkloadResult, Timing, targets, time_workload
 from benchmarks.systems import FlatNumpy, GemmFloor, MlpSystem, SklearnSystem, TorchSystem, all_systems
-from benchmarks.workloads import moons, workloads
+from benchmarks.workloads import digits, moons, workloads
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -53,6 +54,28 @@ def test_the_flat_loop_takes_mlps_steps_and_records_its_batch_losses(workload):
         np.testing.assert_allclose(flat.batch_losses[1:], system.history.train_loss[:-1], rtol=1e-10)
     else:
         np.testing.assert_allclose(flat.batch_losses, system.history.train_loss, rtol=1e-10)
+
+
+@pytest.mark.parametrize("activation", ["relu", "tanh", "sigmoid"])
+def test_with_mini_batches_every_system_takes_mlps_steps_in_mlps_order(activation):
+    # scikit-learn and PyTorch get mlp's permutation of every epoch: the same batches, the same steps.
+    workload = dataclasses.replace(digits(16, epochs=3, n_train=200), hidden_activation=activation)
+    mine = trained(MlpSystem(), workload)
+    others = [SklearnSystem()] + ([TorchSystem("float64")] if TorchSystem("float64").unavailable() is None else [])
+    for system in others:
+        theirs = trained(system, workload)
+        for name in mine:
+            np.testing.assert_allclose(theirs[name], mine[name], rtol=1e-9, atol=1e-12,
+                                       err_msg=f"{system.name} {name}")
+    assert not np.allclose(mine["W1"], workload.initial_weights()["W1"])  # it did train
+
+
+def test_scikit_learn_gets_its_own_shuffle_back_after_a_fit():
+    import sklearn.neural_network._multilayer_perceptron as sklearn_mlp
+
+    original = sklearn_mlp.shuffle
+    trained(SklearnSystem(), digits(16, epochs=1, n_train=50))
+    assert sklearn_mlp.shuffle is original
 
 
 def test_end_of_epoch_metrics_do_not_change_the_steps():
