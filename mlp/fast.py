@@ -58,10 +58,9 @@ def times_tanh_derivative(dA, a, scratch):
     dA *= scratch
 
 
-def times_relu_derivative(dA, a, scratch):
-    """dA := dA * ReLU'(z), with ReLU'(z) = 1 where a > 0, else 0, in place."""
-    np.greater(a, 0.0, out=scratch)  # 1.0 or 0.0
-    dA *= scratch
+def times_relu_derivative(dA, a, scratch=None):
+    """dA := dA * ReLU'(z), with ReLU'(z) = 1 where a > 0, else 0, in place (needs no scratch array)."""
+    np.multiply(dA, a > 0, out=dA)  # True/False multiply as 1/0: an eighth of the memory of a float array
 
 
 # name: (f into out, dA := dA * f'(z) from a = f(z))
@@ -92,17 +91,26 @@ class FastPath:
     def __init__(self, model):
         self.model = model
         self.layers = model.layers
-        self.buffers = {}  # batch size m -> per layer: (Z, A, dA, scratch), each (m, n_out)
+        self.buffers = {}  # batch size m -> per layer: (Z, A, dA, scratch), each (m, n_out) or None if not needed
         self.grads = [{name: np.empty_like(value) for name, value in layer.params.items()} for layer in self.layers]
 
     def _arrays(self, m):
         if m not in self.buffers:
             if len(self.buffers) >= 2:  # mini-batches come in two sizes (the last may be smaller): keep few
                 self.buffers.clear()
-            dtype = self.model.dtype
-            self.buffers[m] = [tuple(np.empty((m, layer.n_out), dtype=dtype) for _ in range(4))
-                               for layer in self.layers]
+            self.buffers[m] = [self._layer_arrays(m, layer, layer is self.layers[-1]) for layer in self.layers]
         return self.buffers[m]
+
+    def _layer_arrays(self, m, layer, output):
+        """(Z, A, dA, scratch) of one layer for batches of m: the output layer needs only Z (its loss takes
+        Z and gives dZ), a ReLU layer no scratch. Fewer arrays, less fresh memory to touch (on a full
+        batch of 10000 x 512, each one is 40 MB)."""
+        def new():
+            return np.empty((m, layer.n_out), dtype=self.model.dtype)
+
+        if output:
+            return new(), None, None, None
+        return new(), new(), new(), (None if layer.activation.name == "relu" else new())
 
     def forward_backward(self, X, Y, l2=0.0, dropout_rng=None):
         """(the data loss of the current weights on (X, Y), Z of the output layer); fills every layer's grads."""
