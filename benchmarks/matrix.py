@@ -9,7 +9,7 @@ the shuffling differs. Each cell is run with 3 seeds (initial weights and shuffl
 within a seed; a cell's time is the median over the seeds, its accuracy the mean. The ratio is the other
 system's time divided by mlp's: above 1, mlp is faster.
 
-    python -m benchmarks.matrix                   # the whole matrix, about 10 minutes
+    python -m benchmarks.matrix                   # the whole matrix, about 35 minutes on 2 cores
     python -m benchmarks.matrix --size tiny       # seconds; what the tests run
 """
 
