@@ -215,8 +215,8 @@ def pytest_collect_file(file_path, parent):
 # ----------------------------------------------------------------------------- order
 
 # Known to take longest (measured: `pytest --durations=0`); everything else keeps its collection order.
-SLOW_FIRST = ["tests/browser/", "tests/test_grader.py", "notebooks/07_", "notebooks/08_", "notebooks/09_",
-              "solutions/09_", "notebooks/02_", "notebooks/03_", "tests/test_widgets_", "notebooks/", "solutions/"]
+SLOW_FIRST = ["tests/browser/", "tests/test_grader.py", "notebooks/07_", "notebooks/09_", "notebooks/10_",
+              "solutions/10_", "notebooks/02_", "notebooks/03_", "tests/test_widgets_", "notebooks/", "solutions/"]
 
 
 def _rank(item) -> int:

@@ -89,7 +89,7 @@ def widget_seconds(repeats: int = 7) -> dict:
     results["descent explorer (lesson 7): learning-rate slider"] = \
         timed(descent, change(descent.learning_rate_slider, [0.05, 0.1, 0.5, 0.9, 1.2]), repeats)[0]
     playground = Playground(n_samples=200)
-    results["playground (lesson 8): Step button, one epoch + redraw"] = \
+    results["playground (lesson 9): Step button, one epoch + redraw"] = \
         timed(playground, lambda index: playground.step_button.click(), repeats)[0]
     return results
 

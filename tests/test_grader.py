@@ -385,7 +385,7 @@ def test_the_instructor_decides_the_lesson_and_links_are_not_followed(tmp_path):
     """Metadata naming another lesson is reported, not obeyed; a symlink (to solutions/, to a classmate's
     file) is not graded; the CSV names each submission by its file name."""
     lesson01 = nbformat.read(ROOT / "solutions" / "01_linear_algebra.ipynb", as_version=4)
-    lesson01.metadata["mlp_grader"] = {"lesson": "09"}  # "grade me as the capstone"
+    lesson01.metadata["mlp_grader"] = {"lesson": "10"}  # "grade me as the capstone"
     nbformat.write(lesson01, tmp_path / "meta_01.ipynb")
     nbformat.write(lesson01, tmp_path / "no_number.ipynb")  # the metadata alone does not say which lesson
     (tmp_path / "link_03.ipynb").symlink_to(ROOT / "solutions" / "03_activation_functions.ipynb")
@@ -396,7 +396,7 @@ def test_the_instructor_decides_the_lesson_and_links_are_not_followed(tmp_path):
     assert {row["submission"] for row in rows} == {"meta_01.ipynb", "no_number.ipynb", "link_03.ipynb"}
     meta = [row for row in rows if row["submission"] == "meta_01.ipynb"]
     assert [row["exercise"] for row in meta] == [e.id for e in exercises_of("01")]
-    assert all(row["status"] == "passed" and "metadata says lesson '09', which is ignored" in row["message"]
+    assert all(row["status"] == "passed" and "metadata says lesson '10', which is ignored" in row["message"]
                for row in meta)
     unknown = [row for row in rows if row["submission"] == "no_number.ipynb"]
     assert len(unknown) == 1 and unknown[0]["status"] == "error" and "cannot tell which lesson" in unknown[0]["message"]

@@ -347,16 +347,16 @@ def test_a_dask_cluster_writes_the_same_csv_as_this_machine(tmp_path):
     assert half["03.sigmoid"] == "failed" and half["03.relu"] == "passed"  # the naive sigmoid overflows
 
 
-def test_library_answers_of_lessons_07_to_09_and_a_hidden_import_score_nothing(tmp_path):
+def test_library_answers_of_lessons_07_to_10_and_a_hidden_import_score_nothing(tmp_path):
     """mlp.minibatches, a three-line mlp.MLP and scikit-learn's MLPClassifier as answers; and an import the
     source reading cannot see (found by the sandbox's record of what the learner's code called)."""
-    exercises = {lesson: next((ROOT / "exercises").glob(f"{lesson}_*.ipynb")) for lesson in ("03", "07", "08", "09")}
+    exercises = {lesson: next((ROOT / "exercises").glob(f"{lesson}_*.ipynb")) for lesson in ("03", "07", "09", "10")}
     notebooks = {
         "minibatches_07": notebook_with(exercises["07"], "import mlp\nminibatches = mlp.minibatches"),
-        "mlp_network_08": notebook_with(exercises["08"], "from mlp import MLP\n\ndef train_moons(X_train, y_train, seed):\n"
+        "mlp_network_09": notebook_with(exercises["09"], "from mlp import MLP\n\ndef train_moons(X_train, y_train, seed):\n"
                                                          "    net = MLP([2, 32, 1], seed=seed).fit(X_train, y_train, "
                                                          "epochs=300)\n    return net.predict"),
-        "sklearn_09": notebook_with(exercises["09"], "from sklearn.neural_network import MLPClassifier\n\n"
+        "sklearn_10": notebook_with(exercises["10"], "from sklearn.neural_network import MLPClassifier\n\n"
                                                      "def digits_classifier(X_train, y_train, seed):\n"
                                                      "    return MLPClassifier(random_state=seed, max_iter=300)"
                                                      ".fit(X_train, y_train).predict"),
@@ -370,10 +370,10 @@ def test_library_answers_of_lessons_07_to_09_and_a_hidden_import_score_nothing(t
         paths.append(path)
     rows = grade(paths, tmp_path / "out")
     assert rows["minibatches_07.ipynb"]["07.minibatches"]["status"] == "not_own_work"
-    assert rows["mlp_network_08.ipynb"]["08.train_moons"]["status"] == "not_own_work"
-    assert "mlp.MLP" in rows["mlp_network_08.ipynb"]["08.train_moons"]["message"]
-    assert rows["sklearn_09.ipynb"]["09.digits_classifier"]["status"] == "not_own_work"
-    assert "scikit-learn" in rows["sklearn_09.ipynb"]["09.digits_classifier"]["message"]
+    assert rows["mlp_network_09.ipynb"]["09.train_moons"]["status"] == "not_own_work"
+    assert "mlp.MLP" in rows["mlp_network_09.ipynb"]["09.train_moons"]["message"]
+    assert rows["sklearn_10.ipynb"]["10.digits_classifier"]["status"] == "not_own_work"
+    assert "scikit-learn" in rows["sklearn_10.ipynb"]["10.digits_classifier"]["message"]
     hidden = rows["hidden_import_03.ipynb"]["03.sigmoid"]
     assert hidden["status"] == "not_own_work" and "mlp.activations.sigmoid" in hidden["message"], hidden["message"]
     assert all(float(row["score"]) == 0 for table in rows.values() for row in table.values())

@@ -80,7 +80,7 @@ def contains_widget(path: Path, markers) -> bool:
 
 # The lessons, each skipped while it does not show its widget yet.
 EXPLORERS = [target(LearningRateExplorer("notebooks/07_gradient_descent.ipynb"), "lesson07")]
-PLAYGROUNDS = [target(Playground("notebooks/08_training.ipynb"), "lesson08")]
+PLAYGROUNDS = [target(Playground("notebooks/09_training.ipynb"), "lesson09")]
 # An upper bound from a page action to the widget's answer (Voila runs the cells meanwhile, the other
 # tests may take both cores): each wait ends on the page's own signal, the readout or the counter.
 WIDGET_SECONDS = 180

@@ -1,31 +1,56 @@
-"""Exercise of lesson 9: a digits classifier from the learner's own functions."""
+"""Exercise of lesson 9: train a network on the moons, end to end."""
+
+import numpy as np
 
 from ... import data
 from ..checking import Exercise, Passed
 from .predictions import changed_in_place, check_one_at_a_time, check_predictions
 
 TARGET = 0.95
+N_TRAIN, N_VALIDATION = 400, 1000  # 1000 held-out points: a 97% classifier fails by chance < 0.1% of the time
 
 
-def check_digits_classifier(function, rng):
-    """digits_classifier(X_train, y_train, seed) returns predict(X) -> digits; >= 95% on held-out digits."""
+def check_train_moons(function, rng):
+    """train_moons(X_train, y_train, seed) returns predict(X) -> labels; >= 95% on fresh validation points."""
     seed = int(rng.integers(2**31))
-    X, y = data.load_digits()
-    split = data.train_val_test_split(X, y, val_size=0.0, test_size=0.25, seed=seed)
-    given = (split.X_train.copy(), split.y_train.copy())
+    X, y = data.make_moons(N_TRAIN + N_VALIDATION, noise=0.2, seed=seed)
+    given = (X[:N_TRAIN].copy(), y[:N_TRAIN].copy())
     predict = function(*given, seed)
-    problem = changed_in_place("digits_classifier", ("X_train", "y_train"), (split.X_train, split.y_train), given) \
-        or check_predictions(predict, split.X_test, split.y_test, TARGET,
-                             "standardise the pixels (with the training set's statistics), train longer or with "
-                             "more hidden units")
-    if not isinstance(problem, Passed):
+    problem = changed_in_place("train_moons", ("X_train", "y_train"), (X[:N_TRAIN], y[:N_TRAIN]), given) \
+        or check_predictions(predict, X[N_TRAIN:], y[N_TRAIN:], TARGET,
+                             "train longer, change the learning rate, or add hidden units")
+    if isinstance(problem, Passed):
+        return check_one_at_a_time(predict, X[N_TRAIN:], "points", STANDARDISE_NEW_POINTS) or problem
+    if problem is None or not problem.startswith("accuracy"):
         return problem
-    return check_one_at_a_time(predict, split.X_test, "images", STANDARDISE_NEW_IMAGES) or problem
+    return f"{problem.split(';')[0]}; {UPHILL}" if learns_the_opposite(function, seed) else problem
 
 
-STANDARDISE_NEW_IMAGES = ("transform new images with the training set's mean and standard deviation (from "
-                          "fit_standardizer(X_train)), never with statistics of the images predict is given")
+STANDARDISE_NEW_POINTS = ("scale new points with the training set's mean and standard deviation, never with "
+                          "statistics of the points predict is given")
 
 
-EXERCISES = [Exercise("09.digits_classifier", "digits_classifier", 6, custom=check_digits_classifier,
-                      time_limit=180)]
+UPHILL = ("your network learns the opposite of the labels it is given: trained on two well-separated blobs it "
+          "calls every point of each blob the other blob's label, and the same with the labels swapped. Your "
+          "update goes uphill: it must subtract the gradient, theta := theta - learning_rate * dtheta "
+          "(and the output layer's error is dZ2 = (A2 - Y) / m, not Y - A2)")
+
+
+def learns_the_opposite(function, seed) -> bool:
+    """Trained on two blobs far apart, and again with the labels swapped, is predict wrong on almost every
+    point both times? (Gradient ascent is; an untrained network predicts the same either way, so it cannot
+    be wrong both times.)"""
+    rng = np.random.default_rng(seed)
+    X = np.vstack([rng.normal([-2.0, 0.0], 0.3, (100, 2)), rng.normal([2.0, 0.0], 0.3, (100, 2))])
+    y = np.repeat([0, 1], 100)
+    for labels in (y, 1 - y):
+        predict = function(X.copy(), labels.copy(), seed)
+        if not callable(predict):
+            return False
+        predicted = np.asarray(predict(X.copy())).reshape(-1)
+        if predicted.shape != labels.shape or np.mean(predicted == labels) > 0.1:
+            return False
+    return True
+
+
+EXERCISES = [Exercise("09.train_moons", "train_moons", 5, custom=check_train_moons, time_limit=120)]
