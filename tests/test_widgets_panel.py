@@ -91,3 +91,44 @@ def test_frozen_texts_and_pinned_labels_give_the_same_picture():
     for stamp in frozen:
         stamp.paste(drawn)
     np.testing.assert_array_equal(drawn, expected)  # ...and back from their pixels
+
+
+# --- where widgets do not run: the widget's output is its picture ------------------------------------
+
+def _widgets():
+    from mlp.widgets import ActivationExplorer, DescentExplorer, LearningRateExplorer, Playground
+
+    return [ActivationExplorer(), DescentExplorer(), LearningRateExplorer(seed=0), Playground(seed=0)]
+
+
+def test_a_widget_output_carries_its_picture_and_no_raw_vbox_line():
+    """GitHub, nbviewer and nbconvert show the richest form they can: the PNG, not ``VBox(children=...)``."""
+    import base64
+    import io
+
+    from PIL import Image
+
+    for widget in _widgets():
+        data = widget._repr_mimebundle_()
+        data = data[0] if isinstance(data, tuple) else data
+        assert "application/vnd.jupyter.widget-view+json" in data  # the live widget where widgets run
+        assert "VBox" not in data["text/plain"] and type(widget).__name__ in data["text/plain"]
+        picture = Image.open(io.BytesIO(base64.b64decode(data["image/png"])))
+        assert picture.size == tuple(round(100 * s) for s in widget.figsize)
+        spread = np.asarray(picture.convert("L")).std()
+        assert spread > 10, f"{type(widget).__name__}'s static picture is blank"
+
+
+def test_nbconvert_html_shows_the_picture_of_a_widget_cell():
+    import nbformat
+    from nbconvert import HTMLExporter
+
+    from mlp.widgets import DescentExplorer
+
+    data = DescentExplorer()._repr_mimebundle_()
+    data = data[0] if isinstance(data, tuple) else data
+    notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(
+        "DescentExplorer()", outputs=[nbformat.v4.new_output("execute_result", data=data, execution_count=1)])])
+    html, _ = HTMLExporter().from_notebook_node(notebook)
+    assert "data:image/png;base64," + data["image/png"][:40] in html
+    assert "VBox(" not in html

@@ -3,8 +3,9 @@
 A widget redraws by rendering its matplotlib figure to PNG bytes and swapping them into an
 ``ipywidgets.Image`` of fixed size: no flicker, no jumping layout. The readout ``HTML`` line
 is updated last, so "the readout shows the new value" means "the new picture is there"
-(browser tests wait on it). ``snapshot()`` returns the current figure for a static copy
-under the panel, which GitHub and nbviewer show where widgets do not run.
+(browser tests wait on it). Where widgets do not run (GitHub, nbviewer, nbconvert's HTML), the
+widget's output shows its current picture instead (``_repr_mimebundle_``); ``snapshot()`` returns
+the current figure, for tests and for a figure of one's own.
 
 Redrawing fast (the bar: a new picture within 0.2 s of a slider change). A panel that redraws
 often keeps its figure's axes and artists and only updates them (``set_data``, limits, texts,
@@ -21,6 +22,7 @@ fires the observers at once, so every callback can be tested without a browser.
 
 from __future__ import annotations
 
+import base64
 import io
 import math
 import time
@@ -294,8 +296,24 @@ class Panel:
         self.draw(figure)
         return figure
 
+    def static_png(self, dpi: int = 100) -> bytes:
+        """The current picture as PNG bytes, drawn like ``snapshot()`` but outside pyplot (nothing else shows)."""
+        figure = Figure(figsize=self.figsize, layout="constrained")
+        self.draw(figure)
+        return render_png(figure, dpi)
+
     def _repr_mimebundle_(self, **kwargs):
-        return self.container._repr_mimebundle_(**kwargs)
+        """The live widget where widgets run; elsewhere its current picture, never a raw ``VBox(...)`` line.
+
+        A notebook stores every form of an output. JupyterLab, Notebook 7, Voila and VS Code show the live
+        widget; GitHub, nbviewer and nbconvert's HTML cannot, and pick the richest form they can show: the
+        picture. A plain-text reader gets one sentence saying what is there.
+        """
+        bundle = self.container._repr_mimebundle_(**kwargs)
+        data = bundle[0] if isinstance(bundle, tuple) else bundle
+        data["image/png"] = base64.b64encode(self.static_png()).decode("ascii")
+        data["text/plain"] = f"{type(self).__name__}: an interactive widget (run the notebook to use it)"
+        return bundle
 
 
 __all__ = ["Panel", "LegendStamps", "Stamp", "encode_png", "fixed_figure", "freeze_texts", "legend_or_stamp",
