@@ -57,6 +57,9 @@ def execute(path: Path, timeout: int) -> float:
     notebook = nbformat.read(path, as_version=4)
     start = time.monotonic()
     with tempfile.TemporaryDirectory(prefix="mlp-notebook-") as sockets:  # IPC, not TCP: no open port
+        # A fresh, empty progress record for each notebook: progress() shows the same table on every run,
+        # and the learner's own record (~/.mlp-course) is never touched.
+        os.environ["MLP_PROGRESS_RECORD"] = f"{sockets}/progress.json"
         config = Config({"KernelManager": {"transport": "ipc", "ip": f"{sockets}/kernel"}})
         client = NotebookClient(notebook, config=config, timeout=timeout, kernel_name="python3",
                                 resources={"metadata": {"path": str(path.parent)}})

@@ -4,6 +4,7 @@ In an exercise notebook::
 
     from mlp.grader import check, show_example
     check("03.sigmoid", sigmoid)      # not attempted / incorrect (and why) / correct, with points
+    progress()                        # every exercise of the course: passed, failed or not tried, with points
 
 For a class (see ``python -m mlp.grader --help``)::
 
@@ -20,7 +21,8 @@ from __future__ import annotations
 from .catalog import EXERCISES, exercises_of
 from .checking import Exercise, run_check
 from .checks_in_notebook import check, show_example, submitted_functions
+from .progress_record import progress
 from .verdict import Verdict
 
-__all__ = ["check", "show_example", "submitted_functions", "run_check", "Exercise", "Verdict", "EXERCISES",
+__all__ = ["check", "progress", "show_example", "submitted_functions", "run_check", "Exercise", "Verdict", "EXERCISES",
            "exercises_of"]

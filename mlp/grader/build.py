@@ -7,7 +7,8 @@ function body. ``build`` replaces each such block, markers included, with
     # YOUR CODE HERE
     raise NotImplementedError("...")
 
-at the block's indentation, clears every output and execution count, and writes
+at the block's indentation, clears every output and execution count, appends the progress
+cells (``PROGRESS_CELLS``: the whole course's exercises at a glance, ``progress()``) and writes
 exercises/NN_name.ipynb. Run All on the result is safe: each check says "not attempted".
 """
 
@@ -21,6 +22,12 @@ import nbformat
 
 BEGIN, END = "### BEGIN SOLUTION", "### END SOLUTION"
 STUB = 'raise NotImplementedError("replace this line with your code")'
+PROGRESS_CELLS = (
+    ("markdown", "## Your progress in the whole course\n\n"
+                 "Every check writes its verdict into your progress record, whichever notebook it runs in. "
+                 "This cell shows every exercise of the course: ✔ correct, ✘ not yet right, ○ not tried."),
+    ("code", "from mlp.grader import progress\n\nprogress()"),
+)
 
 
 class SolutionMarkerError(ValueError):
@@ -65,6 +72,10 @@ def exercise_notebook(solution: nbformat.NotebookNode, name: str = "notebook") -
             raise SolutionMarkerError(f"{name}, cell {number}: solution markers belong in code cells only")
         cell.metadata.pop("execution", None)
     notebook.metadata.pop("widgets", None)
+    notebook.cells += [nbformat.v4.new_markdown_cell(source) if kind == "markdown" else nbformat.v4.new_code_cell(source)
+                       for kind, source in PROGRESS_CELLS]
+    for number, cell in enumerate(notebook.cells[-len(PROGRESS_CELLS):]):
+        cell.id = f"course-progress-{number}"  # stable ids: a rebuild writes the same file
     return notebook
 
 

@@ -3,7 +3,8 @@
 It runs the exercise's check on the learner's function (fresh random inputs every time)
 and returns a Verdict, which Jupyter shows as a coloured box. It also remembers which
 function was checked for which exercise, so batch grading grades that very function
-even if a later cell reuses the name.
+even if a later cell reuses the name, and writes the verdict into the learner's progress
+record (``progress_record``), which ``progress()`` shows for the whole course.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from ..checks import unknown_name_error
 from .catalog import EXERCISES
 from .checking import run_check
 from .honesty import findings
+from .progress_record import remember
 from .verdict import Verdict
 
 _SUBMITTED: dict = {}
@@ -38,7 +40,9 @@ def check(exercise_id: str, function=None, seed=None) -> Verdict:
         _SUBMITTED[exercise_id] = function
     if RECORD_ONLY:
         return None
-    return run_check(exercise, function, seed, not_own_work=own_work_findings(exercise))
+    verdict = run_check(exercise, function, seed, not_own_work=own_work_findings(exercise))
+    remember(verdict)  # for progress(), the whole course at a glance
+    return verdict
 
 
 def executed_cells() -> list[str] | None:
