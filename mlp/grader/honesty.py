@@ -21,7 +21,7 @@ from __future__ import annotations
 import ast
 import re
 
-ALLOWED_MLP = ("mlp.data", "mlp.rng", "mlp.grader.check", "mlp.grader.show_example")
+ALLOWED_MLP = ("mlp.data", "mlp.rng", "mlp.grader.check", "mlp.grader.show_example", "mlp.grader.progress")
 OTHERS = {"sklearn": "scikit-learn", "torch": "PyTorch", "tensorflow": "TensorFlow", "keras": "Keras",
           "jax": "JAX", "scipy": "SciPy"}
 TRICKS = {
