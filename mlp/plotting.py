@@ -42,6 +42,11 @@ def plot_activation(name, z_min=-5.0, z_max=5.0, ax=None, n_points=401):
     shows s(z) = softmax([z, 0])[0], the first of two outputs, and its derivative along
     that input, ds/dz = s (1 - s): the diagonal entry of softmax's Jacobian.
 
+    Where a curve jumps (the derivative of ReLU, leaky ReLU and SELU at z = 0), the line
+    is broken: each side is drawn up to the jump, with no vertical segment, a filled dot
+    marks the value the function takes there (ReLU'(0) = 0, the convention of
+    ``mlp.activations``) and an open dot the other side's limit.
+
     Parameters
     ----------
     name : activation name, e.g. "relu" (see ``mlp.activations``); ValueError if unknown.
@@ -59,23 +64,79 @@ def plot_activation(name, z_min=-5.0, z_max=5.0, ax=None, n_points=401):
     n_points = check_positive(n_points, "n_points", integer=True)
     z = np.linspace(z_min, z_max, n_points)  # (n_points,)
     if activation.elementwise:
-        f, df = activation.function(z), activation.derivative(z)
+        f_of, df_of = activation.function, activation.derivative
         title = activation.name
     else:
-        Z = np.column_stack([z, np.zeros_like(z)])  # (n_points, 2): rows [z, 0]
-        f = activation.function(Z)[:, 0]  # first component s
-        df = activation.derivative(Z)[:, 0, 0]  # Jacobian entry ds_0/dz_0 = s (1 - s)
+        def f_of(z):
+            return activation.function(np.column_stack([z, np.zeros_like(z)]))[:, 0]  # first component s
+
+        def df_of(z):
+            return activation.derivative(np.column_stack([z, np.zeros_like(z)]))[:, 0, 0]  # ds_0/dz_0 = s (1 - s)
+
         title = f"{activation.name}: first component of {activation.name}([z, 0])"
+    f, df = f_of(z), df_of(z)
 
     fig, ax = _figure_and_axes(ax)
     ax.axhline(0.0, color="black", linewidth=0.8)
     ax.axvline(0.0, color="black", linewidth=0.8)
-    ax.plot(z, f, label="f(z)", linewidth=2)
-    ax.plot(z, df, label="f'(z)", linewidth=2, linestyle="--")
+    for values, function, style in [(f, f_of, dict(label="f(z)", linewidth=2)),
+                                    (df, df_of, dict(label="f'(z)", linewidth=2, linestyle="--"))]:
+        jumps = _jumps(function, z, values)
+        xs, ys = _broken_at(z, values, function, jumps)
+        (line,) = ax.plot(xs, ys, **style)
+        for c in jumps:  # the value the function takes at a jump: a filled dot; the other side: an open one
+            value, left, right = (float(v) for v in function(np.array([c, np.nextafter(c, -np.inf),
+                                                                       np.nextafter(c, np.inf)])))
+            other = right if abs(value - left) <= abs(value - right) else left
+            ax.plot([c], [other], "o", markersize=6, markerfacecolor="white", color=line.get_color(),
+                    zorder=4, label="_open")
+            ax.plot([c], [value], "o", markersize=6, color=line.get_color(), zorder=5, label="_value")
     ax.set(title=title, xlabel="z")
     ax.grid(True, alpha=0.3)
     ax.legend()
     return fig, ax
+
+
+def _jumps(function, z, values, tolerance=1e-6):
+    """The points of (z[0], z[-1]) where ``function`` jumps, found by bisecting every grid interval.
+
+    Halving an interval again and again keeps the half whose end values differ more. Where the
+    function is continuous, the difference shrinks with the interval; at a jump it stays the size
+    of the jump, down to two neighbouring floats. A location within 1e-9 of a round number (0)
+    is reported as that number.
+    """
+    a, b = z[:-1].copy(), z[1:].copy()
+    fa, fb = values[:-1].copy(), values[1:].copy()
+    threshold = tolerance * max(1.0, float(np.nanmax(np.abs(values))))
+    candidates = np.abs(fb - fa) > threshold
+    a, b, fa, fb = a[candidates], b[candidates], fa[candidates], fb[candidates]
+    for _ in range(200):  # 200 halvings shrink any interval of the grid to two neighbouring floats
+        if a.size == 0:
+            break
+        middle = a + (b - a) / 2
+        fm = function(middle)
+        left = np.abs(fm - fa) >= np.abs(fb - fm)  # the jump (if any) is in the left half
+        b, fb = np.where(left, middle, b), np.where(left, fm, fb)
+        a, fa = np.where(left, a, middle), np.where(left, fa, fm)
+    jumps = []
+    for low, high, f_low, f_high in zip(a, b, fa, fb):
+        if abs(f_high - f_low) > threshold:
+            rounded = round((low + high) / 2, 9) + 0.0  # + 0.0 turns -0.0 into 0.0
+            jumps.append(rounded if low <= rounded <= high else float(low))
+    return sorted(set(jumps))
+
+
+def _broken_at(z, values, function, jumps):
+    """The points of a curve with a break at every jump c: ..., (c, left limit), NaN, (c, right limit), ..."""
+    xs, ys = [z], [values]
+    for c in jumps:
+        keep = xs[-1] != c
+        x, y = xs.pop()[keep], ys.pop()[keep]
+        k = np.searchsorted(x, c)
+        left, right = function(np.array([np.nextafter(c, -np.inf), np.nextafter(c, np.inf)]))
+        xs += [x[:k], np.array([c, c, c]), x[k:]]
+        ys += [y[:k], np.array([left, np.nan, right]), y[k:]]
+    return np.concatenate(xs), np.concatenate(ys)
 
 
 # --- training curves -----------------------------------------------------------------
@@ -273,9 +334,12 @@ def _unit_positions(n_units, max_units_shown):
 def plot_network(layer_sizes_or_model, ax=None, max_units_shown=10):
     """Draw a network: a column of units per layer, the connections, and every shape.
 
-    Under each layer: its activation matrix and shape, for m examples ("X (m, 2)" for
-    the input, "A1 (m, 16)" and the activation for the others); above each connection:
-    the shapes of its weights and biases ("W1 (2, 16)", "b1 (16,)").
+    Above each layer: its name, "input", "hidden 1", ..., "output". The input layer is
+    drawn in grey: it only holds the data and computes nothing, so it is not counted when
+    a network's layers are counted. Under each layer: its activation matrix and shape, for
+    m examples ("X (m, 2)" for the input, "A1 (m, 16)" and the activation for the others),
+    and its size ("2 features", "16 units"); above each connection: the shapes of its
+    weights and biases ("W1 (2, 16)", "b1 (16,)").
 
     Parameters
     ----------
@@ -310,12 +374,18 @@ def plot_network(layer_sizes_or_model, ax=None, max_units_shown=10):
             ax.add_patch(Circle((x, h), _RADIUS, facecolor=fills[number], edgecolor="black", zorder=3))
         if gap is not None:
             ax.text(x, gap, "⋮", ha="center", va="center", fontsize=14, zorder=3)
-            ax.text(x + 1.5 * _RADIUS, gap, f"{n_units} units", ha="left", va="center", fontsize=9, zorder=3,
+            size = f"{n_units} {'features' if number == 0 else 'units'}"
+            ax.text(x + 1.5 * _RADIUS, gap, size, ha="left", va="center", fontsize=9, zorder=3,
                     bbox=dict(boxstyle="round,pad=0.15", facecolor="white", edgecolor="none"))
+        name = "input" if number == 0 else "output" if number == len(sizes) - 1 else f"hidden {number}"
+        ax.text(x, top + 0.4, name, ha="center", va="bottom", fontsize=10, fontweight="bold",
+                color="dimgray" if number == 0 else "black")
         label = "X" if number == 0 else f"A{number}"
         label += f" (m, {n_units})"
         if activations and number > 0:
             label += f"\n{activations[number - 1]}"
+        what = "feature" if number == 0 else "unit"
+        label += f"\n{n_units} {what}{'s' if n_units > 1 else ''}"
         ax.text(x, bottom - 0.4, label, ha="center", va="top", fontsize=10)
 
     for number, (n_in, n_out) in enumerate(zip(sizes[:-1], sizes[1:]), start=1):
