@@ -238,3 +238,17 @@ def test_snapshot_is_a_static_copy():
     assert isinstance(snapshot, matplotlib.figure.Figure)
     assert len(snapshot.axes) == 4
     assert tuple(snapshot.get_size_inches()) == explorer.figsize
+
+
+@pytest.mark.parametrize("name, left, right", [("relu", 0.0, 1.0), ("leaky_relu", 0.01, 1.0)])
+def test_a_jump_of_the_derivative_is_a_break_not_a_vertical_segment(name, left, right):
+    """As in plot_activation (lesson 3's convention ReLU'(0) = 0): the line stops at 0 and starts again."""
+    explorer = ActivationExplorer()
+    explorer.activation_dropdown.value = name
+    line = lines_by_gid(explorer.snapshot())["derivative"]
+    z, values = np.asarray(line.get_xdata()), np.asarray(line.get_ydata())
+    drawn = np.isfinite(values[:-1]) & np.isfinite(values[1:])
+    spans_zero = drawn & (np.minimum(values[:-1], values[1:]) <= left + 1e-9) & (np.maximum(values[:-1], values[1:]) >= right - 1e-9)
+    assert not spans_zero.any(), f"a segment joins the two sides of the jump at z = {z[:-1][spans_zero]}"
+    np.testing.assert_allclose(values[z < 0][np.isfinite(values[z < 0])], left)
+    np.testing.assert_allclose(values[z > 0][np.isfinite(values[z > 0])], right)

@@ -45,6 +45,7 @@ from matplotlib.ticker import FuncFormatter, LogLocator, MaxNLocator, NullLocato
 from ..activations import ACTIVATIONS, get_activation
 from ..data import make_moons
 from ..network import MLP
+from ..plotting import _broken_at, _jumps  # the derivative's jumps, drawn as plot_activation draws them
 from .panel import (LegendStamps, Panel, encode_png, fixed_figure, freeze_texts, legend_or_stamp, legend_slot,
                     pin_label, tick_labels_shown)
 
@@ -440,11 +441,14 @@ class ActivationExplorer(Panel):
         suffix = "" if activation.elementwise else " (first output of softmax([z, 0]))"
         titles = (f"f(z) = {activation.name}(z){suffix}",
                   "f'(z)" + ("" if activation.elementwise else ": Jacobian diagonal s(1 - s)"))
-        for panel, values, title in ((artists["f"], f, titles[0]), (artists["df"], df, titles[1])):
+        # where the derivative jumps (ReLU's at 0), break its line as plot_activation does: no vertical segment
+        z_df, df_line = (_broken_at(z, df, activation.derivative, _jumps(activation.derivative, z, df))
+                         if activation.elementwise else (z, df))
+        for panel, (zs, values), title in ((artists["f"], (z, f), titles[0]), (artists["df"], (z_df, df_line), titles[1])):
             ax = panel["ax"]
             self._set_spans(panel, intervals, flat_label)
             panel["zero"].set_visible(low < 0 < high)
-            panel["line"].set_data(z, values)
+            panel["line"].set_data(zs, values)
             ax.set_xlim(low, high)
             ax.title.set_text(title)
         ax_f = artists["f"]["ax"]
