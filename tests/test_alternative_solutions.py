@@ -265,7 +265,12 @@ ALTERNATIVES = {
 
 
 def test_every_exercise_has_another_correct_way():
-    assert sorted(ALTERNATIVES) == sorted(EXERCISES)
+    """Here for the first 32 exercises; the newer ones have theirs in tests/test_exercises_*.py (tested there)."""
+    from banks import newer_alternatives
+
+    elsewhere = newer_alternatives()
+    assert not set(ALTERNATIVES) & set(elsewhere)
+    assert sorted([*ALTERNATIVES, *elsewhere]) == sorted(EXERCISES)
 
 
 @pytest.mark.parametrize("exercise_id", sorted(ALTERNATIVES))

@@ -447,14 +447,12 @@ def test_usage_errors_exit_non_zero_and_learner_failures_do_not(tmp_path):
 
 
 def test_every_exercise_has_a_bank_of_at_least_three_caught_wrong_answers():
-    """The banks in tests/test_wrong_answers_*.py: each entry is (exercise id, mistake, function, fragment)."""
-    import importlib.util
+    """The banks in tests/test_wrong_answers_*.py and tests/test_exercises_*.py: each entry is (exercise id,
+    mistake, function, fragment), and each file's own tests prove every entry caught."""
+    from banks import wrong_answer_banks
 
     counts = {exercise_id: 0 for exercise_id in EXERCISES}
-    for path in sorted((ROOT / "tests").glob("test_wrong_answers_*.py")):
-        spec = importlib.util.spec_from_file_location(path.stem, path)
-        module = importlib.util.module_from_spec(spec)
-        spec.loader.exec_module(module)
+    for module in wrong_answer_banks():
         for entry in list(module.WRONG) + list(getattr(module, "TIMEOUTS", [])):
             counts[entry[0]] += 1
     assert not {i: n for i, n in counts.items() if n < 3}, counts

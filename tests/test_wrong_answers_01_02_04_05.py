@@ -807,7 +807,10 @@ def test_wrong_answer_fails_naming_the_mistake(exercise_id, mistake, function, f
 
 
 def test_every_exercise_of_the_lessons_has_at_least_three_wrong_answers():
-    ids = [exercise_id for exercise_id in EXERCISES if exercise_id[:2] in {"01", "02", "04", "05"}]
+    from banks import banked_in_newer_files  # the newer exercises' banks are in tests/test_exercises_*.py
+
+    ids = [exercise_id for exercise_id in EXERCISES if exercise_id[:2] in {"01", "02", "04", "05"}
+           and exercise_id not in banked_in_newer_files()]
     assert sorted(ids) == sorted(CORRECT)
     for exercise_id in ids:
         count = sum(1 for e, *_ in WRONG if e == exercise_id)

@@ -1,9 +1,9 @@
 """Every graded exercise of the course, by id ("03.sigmoid"), one module per lesson."""
 
-from . import lesson01, lesson02, lesson03, lesson04, lesson05, lesson06, lesson07, lesson09, lesson10
+from . import lesson01, lesson02, lesson03, lesson04, lesson05, lesson06, lesson07, lesson08, lesson09, lesson10
 
 LESSONS = {module.__name__[-2:]: module for module in
-           [lesson01, lesson02, lesson03, lesson04, lesson05, lesson06, lesson07, lesson09, lesson10]}
+           [lesson01, lesson02, lesson03, lesson04, lesson05, lesson06, lesson07, lesson08, lesson09, lesson10]}
 
 EXERCISES = {exercise.id: exercise for module in LESSONS.values() for exercise in module.EXERCISES}
 
