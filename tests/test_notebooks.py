@@ -71,6 +71,21 @@ def test_lesson_was_stored_from_a_clean_top_to_bottom_run(lesson):
     assert "widgets" not in notebook.metadata, "widget state is stored: run `make notebooks`"
 
 
+def test_a_widget_is_shown_once_and_reads_where_widgets_do_not_run(lesson):
+    """GitHub, nbviewer and nbconvert show a widget cell's picture (never a raw ``VBox(...)`` line); Voila shows the
+    live widget alone, so no second, static copy follows it."""
+    path, notebook = lesson
+    for cell in notebook.cells:
+        if cell.cell_type != "code":
+            continue
+        assert ".snapshot()" not in cell.source, f"a static copy of a widget repeats it in Voila:\n{cell.source}"
+        for output in cell.outputs:
+            data = output.get("data", {})
+            if "application/vnd.jupyter.widget-view+json" in data:
+                assert "image/png" in data, f"a widget without its picture for static pages:\n{cell.source}"
+                assert "VBox" not in data["text/plain"], data["text/plain"]
+
+
 @pytest.mark.parametrize("path", sorted(ROOT.glob("*/[0-9][0-9]_*.ipynb")), ids=lambda path: f"{path.parent.name}/{path.stem}")
 def test_no_notebook_holds_a_control_character(path):
     """A '\\b' eaten by a Python string turned `\\beta` into a backspace and 'eta': "Math input error"."""
