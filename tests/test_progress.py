@@ -108,3 +108,15 @@ def test_every_exercise_notebook_ends_with_the_overview(record):
     exec(tail[-1].source.replace("progress()", "shown = progress()"), namespace)  # the cell as the learner runs it
     assert isinstance(namespace["shown"], Progress)
     assert exercise_notebook(solution, "03_activation_functions.ipynb") == built  # a rebuild writes the same file
+
+
+def test_each_lesson_is_named_as_its_notebook_names_it():
+    from pathlib import Path
+
+    from mlp.grader.catalog import LESSONS
+
+    notebooks = Path(__file__).resolve().parents[1] / "notebooks"
+    for lesson, module in LESSONS.items():
+        (path,) = notebooks.glob(f"{lesson}_*.ipynb")
+        heading = nbformat.read(path, as_version=4).cells[0].source.splitlines()[0]  # "# Lesson 3 · Activation ..."
+        assert heading == f"# Lesson {int(lesson)} · {module.TITLE}"

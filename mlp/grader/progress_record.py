@@ -79,7 +79,7 @@ def remember(verdict: Verdict) -> None:
 @dataclass(frozen=True)
 class LessonProgress:
     lesson: str  # "03"
-    title: str  # "activation functions and their derivatives"
+    title: str  # "Activation functions and their derivatives", the catalog module's TITLE
     rows: tuple  # (exercise id, function name, status, score, max_score), in notebook order
 
     @property
@@ -95,12 +95,6 @@ class LessonProgress:
         return sum(row[4] for row in self.rows)
 
 
-def _title(module) -> str:
-    """'gradient descent' from the catalog module's docstring "Exercises of lesson 7: gradient descent."."""
-    first_line = (module.__doc__ or "").strip().splitlines()[0]
-    return first_line.split(":", 1)[-1].strip().rstrip(".")
-
-
 class Progress:
     """Every exercise of the course with its last recorded verdict; shown as a table in Jupyter."""
 
@@ -114,7 +108,7 @@ class Progress:
                 status = entry.get("status", NOT_ATTEMPTED)
                 score = float(entry.get("score", 0.0)) if status == PASSED else 0.0
                 rows.append((exercise.id, exercise.function_name, status, score, float(exercise.points)))
-            self.lessons.append(LessonProgress(lesson, _title(module), tuple(rows)))
+            self.lessons.append(LessonProgress(lesson, module.TITLE, tuple(rows)))
 
     @property
     def passed(self) -> int:

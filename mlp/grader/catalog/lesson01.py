@@ -5,6 +5,8 @@ import numpy as np
 from .. import inputs
 from ..checking import Exercise, rows_of_first
 
+TITLE = "Linear algebra for neural networks"  # the lesson's title, as its notebook says (progress() shows it)
+
 
 def dot_product(u, v):
     return float(sum(a * b for a, b in zip(u, v)))

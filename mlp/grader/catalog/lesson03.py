@@ -6,6 +6,8 @@ from ... import activations
 from .. import inputs
 from ..checking import Exercise
 
+TITLE = "Activation functions and their derivatives"  # the lesson's title, as its notebook says (progress() shows it)
+
 Z_EXAMPLE = np.array([[-2.0, 0.0, 3.0], [1000.0, -1000.0, 0.5]])
 
 

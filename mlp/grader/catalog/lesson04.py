@@ -7,6 +7,8 @@ from .. import inputs
 from ..checking import Exercise
 from ..input_functions import InputFunction
 
+TITLE = "Forward propagation"  # the lesson's title, as its notebook says (progress() shows it)
+
 
 def check_init_params(function, rng):
     """He initialisation: W_l ~ N(0, 2 / n_in), b_l = 0, reproducible from the seed, no global state."""

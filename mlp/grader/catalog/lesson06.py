@@ -7,6 +7,8 @@ from .. import inputs
 from ..checking import Exercise, rows_of_first
 from ..input_functions import InputFunction
 
+TITLE = "Backpropagation"  # the lesson's title, as its notebook says (progress() shows it)
+
 
 def dense_backward(dZ, X, W):
     """(dX, dW, db) of Z = X W + b, given dZ = dL/dZ."""

@@ -7,6 +7,8 @@ import numpy as np
 from .. import inputs
 from ..checking import Exercise
 
+TITLE = "Gradient descent"  # the lesson's title, as its notebook says (progress() shows it)
+
 
 def gradient_descent_step(params, grads, learning_rate):
     """theta := theta - alpha dtheta for every parameter, as a new dict (params unchanged)."""

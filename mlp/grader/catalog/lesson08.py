@@ -4,6 +4,7 @@ The references are written out here with numpy and math only: they never call ml
 mlp.schedules, which a learner may not use either (tests/test_exercises_08.py checks that they agree).
 """
 
+
 import math
 
 import numpy as np
@@ -11,6 +12,8 @@ import numpy as np
 from .. import inputs
 from ..checking import Exercise
 from ..diagnosis import diagnose
+
+TITLE = "Optimisers"  # the lesson's title, as its notebook says (progress() shows it)
 
 
 # --- 08.adam_step --------------------------------------------------------------------------------------

@@ -7,6 +7,8 @@ from .. import inputs
 from ..checking import GLOBAL_RANDOM_STATE_USED, Exercise, Passed
 from .predictions import changed_in_place, check_one_at_a_time, check_predictions
 
+TITLE = "Training a network end to end"  # the lesson's title, as its notebook says (progress() shows it)
+
 TARGET = 0.95
 N_TRAIN, N_VALIDATION = 400, 1000  # 1000 held-out points: a 97% classifier fails by chance < 0.1% of the time
 

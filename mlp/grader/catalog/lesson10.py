@@ -4,6 +4,8 @@ from ... import data
 from ..checking import Exercise, Passed
 from .predictions import changed_in_place, check_one_at_a_time, check_predictions
 
+TITLE = "Capstone: handwritten digits"  # the lesson's title, as its notebook says (progress() shows it)
+
 TARGET = 0.95
 
 
