@@ -133,9 +133,8 @@ class Progress:
     def _footnote(self) -> str:
         if self.where is None:
             return "No record is kept (MLP_PROGRESS_RECORD=off): every exercise shows as not tried."
-        named = ("~/.mlp-course/progress.json" if os.environ.get("MLP_PROGRESS_RECORD", "").strip() == ""
-                 else "the file that MLP_PROGRESS_RECORD names")
-        return f"From the record of your checks, {named} (the last check of each exercise counts)."
+        return ("From the record of your checks, ~/.mlp-course/progress.json unless MLP_PROGRESS_RECORD names "
+                "another file (the last check of each exercise counts).")
 
     def __str__(self) -> str:
         lines = [f"Your progress: {self.headline()}"]
