@@ -8,7 +8,18 @@ import importlib.util
 from functools import cache
 from pathlib import Path
 
+import nbformat
+
 TESTS = Path(__file__).resolve().parent
+
+
+def solution_namespace(name: str) -> dict:
+    """The functions of solutions/<name>.ipynb (every code cell except the check and show_example lines)."""
+    namespace = {}
+    for cell in nbformat.read(TESTS.parent / "solutions" / f"{name}.ipynb", as_version=4).cells:
+        if cell.cell_type == "code" and not cell.source.startswith(("check(", "show_example(")):
+            exec(compile(cell.source, f"solutions/{name}.ipynb", "exec"), namespace)
+    return namespace
 
 
 @cache

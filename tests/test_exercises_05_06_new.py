@@ -26,12 +26,9 @@ SHAPES = "the columns of A must equal the rows of B"
 
 
 def _solution(name):
-    """The functions of solutions/<name>.ipynb (every code cell except the check and show_example lines)."""
-    namespace = {}
-    for cell in nbformat.read(ROOT / "solutions" / f"{name}.ipynb", as_version=4).cells:
-        if cell.cell_type == "code" and not cell.source.startswith(("check(", "show_example(")):
-            exec(compile(cell.source, f"solutions/{name}.ipynb", "exec"), namespace)
-    return namespace
+    from banks import solution_namespace
+
+    return solution_namespace(name)
 
 
 # --- the references are right -------------------------------------------------------------------------

@@ -25,7 +25,7 @@ layer applies softmax across its units, and the backward pass uses the full Jaco
 
     >>> explorer = ActivationExplorer()          # sigmoid, 12 hidden layers of 32 on the moons
     >>> explorer                                 # shows the controls and the picture
-    >>> explorer.snapshot()                      # in the next cell: a static copy for GitHub
+    >>> explorer.snapshot()                      # the current picture as a figure
 """
 
 from __future__ import annotations

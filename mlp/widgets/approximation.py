@@ -12,7 +12,7 @@ twice the bumps, for a smooth target).
 
     >>> from mlp.widgets.approximation import ApproximationExplorer
     >>> explorer = ApproximationExplorer(bumps=6)
-    >>> explorer              # the panel; in the next cell: explorer.snapshot()
+    >>> explorer              # the panel (on a static page, its picture); explorer.snapshot() is a figure
 """
 
 from __future__ import annotations

@@ -15,7 +15,7 @@ edge, so nothing overflows and no warning is printed.
 
     >>> from mlp.widgets.descent import DescentExplorer
     >>> explorer = DescentExplorer(learning_rate=0.9)
-    >>> explorer              # the panel; in the next cell: explorer.snapshot()
+    >>> explorer              # the panel (on a static page, its picture); explorer.snapshot() is a figure
 """
 
 from __future__ import annotations

@@ -30,7 +30,7 @@ of epochs: step halves alpha every quarter of the run, exponential multiplies it
 
     >>> explorer = LearningRateExplorer()            # moons, 200 points, MLP [2, 16, 1]
     >>> explorer                                     # shows the controls and the picture
-    >>> explorer.snapshot()                          # in the next cell: a static copy for GitHub
+    >>> explorer.snapshot()                          # the current picture as a figure
 """
 
 from __future__ import annotations

@@ -12,7 +12,7 @@ every epoch, also while playing. Every other setting rebuilds the data and the n
 
     >>> from mlp.widgets.playground import Playground
     >>> playground = Playground(dataset="circles")
-    >>> playground            # the panel; in the next cell: playground.snapshot()
+    >>> playground            # the panel (on a static page, its picture); playground.snapshot() is a figure
 
 Play runs as an asyncio task in the kernel's event loop: it trains one epoch at a time
 and yields between epochs, so Pause (and the learning-rate slider) are handled while it

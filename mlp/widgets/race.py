@@ -10,7 +10,7 @@ The updates are mlp's own: each optimiser is an ``mlp.optimizers`` object steppi
 
     >>> from mlp.widgets.race import OptimizerRace
     >>> race = OptimizerRace(surface="saddle")
-    >>> race                  # the panel; in the next cell: race.snapshot()
+    >>> race                  # the panel (on a static page, its picture); race.snapshot() is a figure
 """
 
 from __future__ import annotations
