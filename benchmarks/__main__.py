@@ -1,6 +1,6 @@
 """`make bench`: time mlp against scikit-learn, PyTorch and the GEMM floor; write benchmarks/RESULTS.md.
 
-    python -m benchmarks                     # everything: 4 workloads, the lessons, the widgets
+    python -m benchmarks                     # everything: 4 workloads, the lessons, the widgets (kernel, browser)
     python -m benchmarks --quick             # the four training workloads only (no matrix, lessons, widgets)
     python -m benchmarks --size tiny --repeats 1 --output /tmp/R.md   # seconds; what the tests run
 """
@@ -35,7 +35,7 @@ def main(argv=None) -> int:
     for workload in workloads(args.size):
         print(f"{workload.description}", flush=True)
         results.append(time_workload(workload, args.repeats, progress=lambda text: print(text, flush=True)))
-    lessons = widgets = imports = grading = matrix_cells = None
+    lessons = widgets = imports = grading = matrix_cells = pixels = None
     if not args.quick:
         from . import matrix
 
@@ -50,11 +50,15 @@ def main(argv=None) -> int:
         lessons = lesson_seconds(progress=lambda text: print(text, flush=True))
         print("widgets:", flush=True)
         widgets = widget_seconds()
+        print("widgets in the browser (JupyterLab, chromium): the learner's action to pixels:", flush=True)
+        from .pixels import pixel_numbers
+
+        pixels = pixel_numbers(progress=lambda text: print(text, flush=True))
         print("grading a class:", flush=True)
         grading = grading_seconds(progress=lambda text: print(text, flush=True))
-    found = targets(results, widgets, imports, grading, matrix_cells)
+    found = targets(results, widgets, imports, grading, matrix_cells, pixels)
     text = report.render(results, found, args.repeats, lessons, widgets, report.kept_analysis(args.output), imports,
-                         grading, matrix_cells)
+                         grading, matrix_cells, pixels)
     args.output.write_text(text)
     print()
     for result in results:

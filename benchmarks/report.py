@@ -98,7 +98,7 @@ def targets_table(targets) -> list[str]:
 
 
 def render(results, targets, repeats, lessons=None, widgets=None, analysis="", imports=None, grading=None,
-           matrix_cells=None) -> str:
+           matrix_cells=None, pixels=None) -> str:
     lines = ["# Benchmarks: mlp against scikit-learn, PyTorch and the matrix-multiply floor", "",
              "Written by `make bench` (`python -m benchmarks`); medians of "
              f"{repeats} repeats, every system timed in turn within each repeat, so the ratios come "
@@ -127,6 +127,17 @@ def render(results, targets, repeats, lessons=None, widgets=None, analysis="", i
         lines += ["## Widgets: kernel time from a control change to the redrawn plot (median)", "",
                   "| widget and control | median |", "|---|---:|"]
         lines += [f"| {label} | {seconds:.3f} s |" for label, seconds in widgets.items()]
+        lines += [""]
+    if pixels and (pixels[0] or pixels[1]):
+        latencies, rates = pixels
+        lines += ["## Widgets in the browser: from the learner's action to the new picture on the screen", "",
+                  "JupyterLab in headless Chromium, each lesson run top to bottom, then the action repeated on its "
+                  "widget (`benchmarks/pixels.py`): median from the keydown or pointerdown event to two animation "
+                  "frames after the new picture was decoded.", "",
+                  "| widget and action | median |", "|---|---:|"]
+        lines += [f"| {label} to pixels | {ms:.0f} ms |" for label, ms in latencies.items()]
+        lines += [f"| {label} frames/s | {frames:.1f} (at {epochs:.0f} epochs/s) |"
+                  for label, (frames, epochs) in rates.items()]
         lines += [""]
     if grading:
         lines += ["## Grading a class: `python -m mlp.grader grade` on every submission (wall time)", "",

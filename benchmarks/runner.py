@@ -89,14 +89,18 @@ SPEEDUP_OVER_SKLEARN = {"moons": 3.0, "digits_32": 3.0, "digits_256": 2.0, "synt
 FLOOR_RATIO = {"digits_32": 2.5, "synthetic": 1.3}
 ACCURACY_POINTS = 0.5
 WIDGET_SECONDS = 0.2
+PIXELS_MS = 100.0                     # a control change to the new picture on the screen (issue 14)
+FRAMES_PER_SECOND = 20.0              # the playground while playing (issue 14), at >= 30 epochs/s
 IMPORT_SECONDS = {"import mlp": 0.5}  # a fresh Python, interpreter start included
 FIRST_CELL_SECONDS = 1.0              # an exercise's first cell: from mlp.grader import check
 CLASS_SECONDS = 300.0                 # 300 submissions of one lesson graded on 2 cores (issue 11)
 
 
-def targets(results, widget_seconds=None, import_seconds=None, grading_seconds=None, matrix_cells=None) -> list[Target]:
+def targets(results, widget_seconds=None, import_seconds=None, grading_seconds=None, matrix_cells=None,
+            pixels=None) -> list[Target]:
     """The issues' targets, evaluated on one run's results (``widget_seconds``, ``import_seconds``:
-    {label: median seconds}; ``matrix_cells``: the speed matrix's cells)."""
+    {label: median seconds}; ``matrix_cells``: the speed matrix's cells; ``pixels``: benchmarks.pixels's
+    ({label: median ms}, {label: (frames/s, epochs/s)}))."""
     by_name = {result.workload.name: result for result in results}
     found = []
     for name, goal in SPEEDUP_OVER_SKLEARN.items():
@@ -130,6 +134,11 @@ def targets(results, widget_seconds=None, import_seconds=None, grading_seconds=N
                                     higher_is_better=False, unit="points"))
     for label, seconds in (widget_seconds or {}).items():
         found.append(Target(f"widget: {label}", seconds, WIDGET_SECONDS, higher_is_better=False, unit="s"))
+    latencies, rates = pixels or ({}, {})
+    for label, ms in latencies.items():
+        found.append(Target(f"{label} to pixels", ms, PIXELS_MS, higher_is_better=False, unit="ms"))
+    for label, (frames, epochs) in rates.items():
+        found.append(Target(f"{label} frames/s (at {epochs:.0f} epochs/s)", frames, FRAMES_PER_SECOND, unit="frames/s"))
     for label, seconds in (import_seconds or {}).items():
         goal = IMPORT_SECONDS.get(label.split(" (")[0], FIRST_CELL_SECONDS)
         found.append(Target(f"first cell: {label}", seconds, goal, higher_is_better=False, unit="s"))

@@ -263,3 +263,32 @@ def test_the_matrix_reports_its_minimum_and_accuracy_gaps_with_the_cell_they_com
     assert minimum.measured == 0.5 and minimum.met is False
     gap = found["speed matrix: largest test-accuracy gap, mlp vs scikit-learn"]
     assert gap.measured == pytest.approx(3.0) and gap.met is False
+
+
+def test_browser_numbers_are_judged_against_issue_14s_goals_and_reported_as_named_rows():
+    """benchmarks/pixels.py's numbers: "... to pixels" against 100 ms, "... frames/s" against 20 per second."""
+    pixels = ({"learning-rate explorer (lesson 7): slider": 214.0, "canvas: slider": 88.0},
+              {"playground (lesson 9) while playing": (3.3, 33.0)})
+    found = {target.description: target for target in targets([], pixels=pixels)}
+    assert found["learning-rate explorer (lesson 7): slider to pixels"].met is False
+    assert found["canvas: slider to pixels"].met is True
+    assert found["playground (lesson 9) while playing frames/s (at 33 epochs/s)"].met is False
+    text = report.render([], list(found.values()), 1, pixels=pixels)
+    assert "| learning-rate explorer (lesson 7): slider to pixels | 214 ms |" in text
+    assert "| playground (lesson 9) while playing frames/s | 3.3 (at 33 epochs/s) |" in text
+
+
+def test_every_lesson_widget_is_measured_in_the_browser():
+    import mlp.widgets
+    from benchmarks.pixels import ACTIONS
+
+    import inspect
+
+    measured = {action.container for action in ACTIONS}
+    class_of = {}  # the panel's CSS class -> the widget's class name
+    for name in mlp.widgets.__all__:
+        css = inspect.getsource(getattr(mlp.widgets, name).__init__).split('super().__init__("')[1].split('"')[0]
+        assert css in measured, f"{name} ({css}) has no action in benchmarks/pixels.py"
+        class_of[css] = name
+    for action in ACTIONS:  # and each is measured where the lesson shows it
+        assert f"{class_of[action.container]}(" in (ROOT / action.notebook).read_text(), action

@@ -1,0 +1,163 @@
+"""What a learner sees: a control change to the new picture on the screen, in JupyterLab and Chromium.
+
+    python -m benchmarks.pixels            # every lesson widget; also run by `make bench`
+
+Each lesson that has a widget is opened in JupyterLab (the browser-test fixtures' server, Debian's
+headless chromium driven by Playwright) and run top to bottom. Then a learner's action is repeated on
+the lesson's own widget, and the page measures, from the keydown (or pointerdown) event to two
+animation frames after the widget's new picture exists (its PNG has changed and been decoded):
+
+- a key press on a slider (learning rate, hidden layers, bumps), one step each time, never back
+  to a value it had (a cached picture would flatter);
+- a click on the playground's Step button (one epoch);
+- and, while the playground plays for a few seconds, the pictures drawn per second and the epochs
+  trained per second.
+
+These are the issue 14 numbers ("... to pixels", "... frames/s"): kernel time (benchmarks/course.py)
+plus everything between the kernel and the screen.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import shutil
+import statistics
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+INSTRUMENT = """
+window.__container = null; window.__latency = []; window.__t0 = null; window.__frames = [];
+const start = () => { window.__t0 = performance.now(); };
+document.addEventListener("keydown", start, true);
+document.addEventListener("pointerdown", start, true);
+const done = () => {
+  const t0 = window.__t0;
+  if (t0 === null) return;
+  window.__t0 = null;
+  requestAnimationFrame(() => requestAnimationFrame(() => window.__latency.push(performance.now() - t0)));
+};
+new MutationObserver((records) => {
+  for (const r of records) {
+    const panel = r.target.closest && window.__container && r.target.closest("." + window.__container);
+    if (r.attributeName !== "src" || !panel) continue;
+    r.target.decode().then(() => {
+      const label = panel.querySelector(".playground-epoch");
+      window.__frames.push([performance.now(), Number((label ? label.textContent : "").replace(/[^0-9]/g, ""))]);
+      done();
+    }, done);
+  }
+}).observe(document, { subtree: true, attributes: true, attributeFilter: ["src"] });
+"""
+
+
+@dataclass(frozen=True)
+class Action:
+    label: str  # the row's name in RESULTS.md
+    notebook: str
+    container: str  # the panel's CSS class
+    slider: str | None = None  # the slider's description; None: the Step button
+    key: str = "ArrowLeft"
+    presses: int = 8
+
+
+ACTIONS = [
+    Action("learning-rate explorer (lesson 7): learning-rate slider, one key press", "notebooks/07_gradient_descent.ipynb",
+           "lr-explorer", "learning rate"),
+    Action("descent explorer (lesson 7): learning-rate slider, one key press", "notebooks/07_gradient_descent.ipynb",
+           "descent-explorer", "learning rate"),
+    Action("activation explorer (lesson 3): hidden-layers slider, one key press", "notebooks/03_activation_functions.ipynb",
+           "activation-explorer", "hidden layers", presses=6),
+    Action("approximation explorer (lesson 2): bumps slider, one key press", "notebooks/02_why_nonlinearity.ipynb",
+           "approximation-explorer", "bumps", key="ArrowRight"),
+    Action("optimiser race (lesson 8): learning-rate slider, one key press", "notebooks/08_optimizers.ipynb",
+           "optimizer-race", "learning rate"),
+    Action("playground (lesson 9): Step button, one click", "notebooks/09_training.ipynb", "playground"),
+]
+PLAY_LABEL = "playground (lesson 9) while playing"
+
+
+def _browser_helpers():
+    spec = importlib.util.spec_from_file_location("browser_conftest", ROOT / "tests" / "browser" / "conftest.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def _latencies(page, action: Action) -> list[float]:
+    page.evaluate(f"window.__container = {action.container!r}")
+    panel = page.locator(f".{action.container}").first
+    panel.scroll_into_view_if_needed()
+    if action.slider is not None:
+        control = panel.locator(".widget-slider").filter(has_text=action.slider).first.get_by_role("slider")
+        control.focus()
+        act = lambda: page.keyboard.press(action.key)  # noqa: E731
+    else:
+        button = panel.locator(".playground-step")
+        act = button.click
+    times = []
+    for _ in range(action.presses):
+        page.evaluate("window.__latency = []")
+        act()
+        page.wait_for_function("window.__latency.length > 0", timeout=60_000)
+        times.append(page.evaluate("window.__latency[0]"))
+        time.sleep(0.3)  # the kernel and the page settle before the next action
+    return times
+
+
+def _playing(page, seconds: float) -> tuple[float, float]:
+    """(pictures per second, epochs per second) over ``seconds`` of Play, from the first picture on."""
+    page.evaluate("window.__container = 'playground'; window.__frames = []")
+    panel = page.locator(".playground").first
+    panel.locator(".playground-play").click()
+    time.sleep(seconds)
+    panel.locator(".playground-pause").click()
+    frames = page.evaluate("window.__frames")[1:]
+    time.sleep(1.0)
+    if len(frames) < 2:
+        return 0.0, 0.0
+    span = (frames[-1][0] - frames[0][0]) / 1000
+    return (len(frames) - 1) / span, (frames[-1][1] - frames[0][1]) / span
+
+
+def pixel_numbers(play_seconds: float = 5.0, progress=print) -> tuple[dict, dict]:
+    """({action: median ms from input to pixels}, {"...": (frames/s, epochs/s)}); empty without chromium."""
+    chromium = shutil.which("chromium")
+    if chromium is None:
+        progress("  chromium is not installed: no browser numbers (apt-get install chromium)")
+        return {}, {}
+    helpers = _browser_helpers()
+    from playwright.sync_api import sync_playwright
+
+    latencies, rates = {}, {}
+    with tempfile.TemporaryDirectory(prefix="mlp-pixels-") as folder, sync_playwright() as playwright:
+        server = helpers.JupyterLab(ROOT, Path(folder))
+        try:
+            browser = playwright.chromium.launch(executable_path=chromium, headless=True, args=helpers.CHROMIUM_ARGS)
+            for notebook in dict.fromkeys(action.notebook for action in ACTIONS):
+                page = browser.new_page(viewport={"width": 1400, "height": 1000})
+                page.add_init_script(INSTRUMENT)
+                server.open_notebook(page, ROOT / notebook)
+                server.run_all(page)
+                for action in (a for a in ACTIONS if a.notebook == notebook):
+                    times = _latencies(page, action)
+                    latencies[action.label] = statistics.median(times)
+                    progress(f"  {action.label}: median {statistics.median(times):.0f} ms "
+                             f"(min {min(times):.0f}, max {max(times):.0f}, n = {len(times)})")
+                    if action.container == "playground":
+                        rates[PLAY_LABEL] = _playing(page, play_seconds)
+                        progress(f"  {PLAY_LABEL}: {rates[PLAY_LABEL][0]:.1f} pictures/s at "
+                                 f"{rates[PLAY_LABEL][1]:.0f} epochs/s")
+                page.close()
+                server.delete_sessions()
+            browser.close()
+        finally:
+            server.stop()
+    return latencies, rates
+
+
+if __name__ == "__main__":
+    pixel_numbers()
