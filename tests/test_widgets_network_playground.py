@@ -1,0 +1,119 @@
+"""The playground drawn in the browser: what its kernel side does with each setting and button.
+
+Outside a front end the widget's comm is a dummy: setting a trait runs its observers at once, and the
+page's messages (Step, Reset, scrub) are given to the handler directly, as the page would send them.
+"""
+
+import numpy as np
+import pytest
+import traitlets
+
+import mlp
+from mlp.rng import make_rng
+from mlp.widgets.network_playground import FEATURES, GRID, NetworkPlayground
+
+
+def press(playground, action, **content):
+    playground._on_message(playground, {"do": action, **content}, [])
+
+
+@pytest.fixture
+def playground():
+    return NetworkPlayground()
+
+
+def test_it_starts_at_epoch_0_with_a_frame_for_every_unit(playground):
+    frame = playground.frame
+    assert frame["epoch"] == 0 and frame["layer_sizes"] == [2, 4, 2, 1]
+    assert len(frame["units"]) == (4 + 2) * GRID * GRID and len(frame["inputs"]) == 2 * GRID * GRID
+    assert len(frame["train_loss"]) == len(frame["val_loss"]) == 1
+    assert len(np.frombuffer(playground.points, np.float32)) == 4 * 200  # (x1, x2, class, validation?) per point
+
+
+def test_step_trains_exactly_one_epoch_as_fit_would(playground):
+    twin = mlp.MLP([2, 4, 2, 1], hidden_activation="tanh", output_activation="sigmoid", seed=2)
+    twin_optimizer, shuffle = mlp.optimizers.GradientDescent(0.03), make_rng(3)
+    press(playground, "step")
+    press(playground, "step")
+    for epoch in range(2):
+        twin.fit(playground.X_train, playground.y_train, epochs=1, optimizer=twin_optimizer, batch_size=10,
+                 seed=shuffle, progress=False)
+    assert playground.frame["epoch"] == 2 and len(playground.frame["train_loss"]) == 3
+    for name, value in playground.model.get_weights().items():
+        np.testing.assert_array_equal(value, twin.get_weights()[name])
+
+
+def test_reset_goes_back_to_the_same_initial_weights(playground):
+    start = {name: value.copy() for name, value in playground.model.get_weights().items()}
+    playground.step(5)
+    press(playground, "reset")
+    assert playground.frame["epoch"] == 0
+    for name, value in playground.model.get_weights().items():
+        np.testing.assert_array_equal(value, start[name])
+
+
+def test_the_learning_rate_changes_live_and_the_rest_rebuilds(playground):
+    playground.step(3)
+    playground.learning_rate = 0.3
+    assert playground.epoch == 3  # live: training goes on from where it was
+    playground.step()
+    assert playground._optimizer.learning_rate == 0.3 and playground.epoch == 4  # read at the epoch boundary
+    playground.features = ["sin x1", "x1", "x2²"]
+    assert playground.features == ["x1", "x2²", "sin x1"]  # the menu's order
+    assert playground.epoch == 0 and playground.frame["layer_sizes"] == [3, 4, 2, 1]
+    playground.hidden = [8, 8, 3]
+    assert playground.frame["layer_sizes"] == [3, 8, 8, 3, 1]
+    playground.dataset = "xor"
+    assert playground.frame["epoch"] == 0
+
+
+def test_the_input_pictures_are_the_chosen_features_over_the_plane(playground):
+    playground.features = ["x1", "x1x2"]
+    pictures = np.frombuffer(playground.frame["inputs"], np.uint8).reshape(2, GRID, GRID)
+    assert pictures[0][0, 0] == 0 and pictures[0][0, -1] == 255  # x1 grows to the right
+    assert pictures[1][0, 0] == 255 and pictures[1][0, -1] == 0  # x1 x2: + at lower left, - at lower right
+
+
+@pytest.mark.parametrize("setting, value, fragment", [("features", [], "at least one input feature"),
+                                                      ("hidden", [4, 9], "1 to 8 units"),
+                                                      ("hidden", [1] * 7, "0 to 6 hidden layers")])
+def test_impossible_settings_are_refused_with_the_reason(playground, setting, value, fragment):
+    before = getattr(playground, setting)
+    with pytest.raises(traitlets.TraitError, match=fragment):
+        setattr(playground, setting, value)
+    assert getattr(playground, setting) == before
+
+
+def test_a_divergence_stops_play_with_the_guards_message_and_keeps_the_weights(playground, monkeypatch):
+    """Cross-entropy from logits rarely blows up, so fit's guard is made to trip: the widget must pass on
+    its message, stop, keep the weights fit kept, and go on from them at the next Step."""
+    playground.step(2)
+    kept = {name: value.copy() for name, value in playground.model.get_weights().items()}
+    real_fit = playground.model.fit
+    monkeypatch.setattr(playground.model, "fit", lambda *a, **k: mlp.training.History(
+        diverged=True, message="The loss diverged in epoch 3 (the learning rate is too large)."))
+    playground.playing = False
+    playground.step()
+    assert playground.diverged and not playground.playing and playground.epoch == 2
+    assert "diverged in epoch 3" in playground.message and "Lower the learning rate" in playground.message
+    for name, value in playground.model.get_weights().items():
+        np.testing.assert_array_equal(value, kept[name])
+    monkeypatch.setattr(playground.model, "fit", real_fit)
+    playground.step()
+    assert not playground.diverged and playground.message == "" and playground.epoch == 3
+
+
+def test_the_timeline_scrubs_back_to_a_kept_frame(playground):
+    for _ in range(4):
+        press(playground, "step")
+    assert playground.timeline == [0, 1, 2, 3, 4]
+    press(playground, "scrub", epoch=2)
+    assert playground.frame["epoch"] == 2 and len(playground.frame["train_loss"]) == 3
+    press(playground, "step")  # training goes on from the newest weights, not the scrubbed frame
+    assert playground.frame["epoch"] == 5
+
+
+def test_play_without_an_event_loop_says_what_to_do(playground):
+    playground.playing = True
+    assert not playground.playing and "step()" in playground.message
+    assert set(FEATURES) >= set(playground.features)
