@@ -163,7 +163,10 @@ WRONG = [
     ("09.dropout_backward", "no 1/p scaling", backward_no_scaling, "without the 1 / keep_prob"),
     ("09.dropout_backward", "scaled by p instead of 1/p", backward_scaled_by_p, "multiplied by keep_prob"),
     ("09.dropout_backward", "a new mask drawn in backward", backward_new_mask, "never a new one"),
-    ("09.dropout_backward", "a new mask from np.random", backward_new_mask_global, "never a new one"),
+    # numpy's global state is whatever earlier code left it: when the new mask happens to keep every unit of the
+    # worked example, the answer is exactly dA / keep_prob, and the check rightly says the mask is not applied
+    ("09.dropout_backward", "a new mask from np.random", backward_new_mask_global,
+     ("never a new one", "the mask is not applied")),
     ("09.dropout_backward", "changes dA in place", backward_in_place, "changed its input dA in place"),
     ("09.dropout_backward", "mask not applied", backward_no_mask, "the mask is not applied"),
     ("09.dropout_backward", "mask the wrong way round", backward_mask_inverted, "the wrong way round"),
@@ -208,7 +211,8 @@ def test_wrong_answer_fails_naming_the_mistake(exercise_id, mistake, function, f
     verdict = run_check(EXERCISES[exercise_id], function, seed=SEED)
     assert verdict.status == "failed", f"{mistake}: {verdict.status}: {verdict.message}"
     assert verdict.score == 0
-    assert fragment in verdict.message, f"{mistake}: {verdict.message}"
+    fragments = fragment if isinstance(fragment, tuple) else (fragment,)  # a tuple: any of these diagnoses
+    assert any(part in verdict.message for part in fragments), f"{mistake}: {verdict.message}"
 
 
 def test_each_new_exercise_has_at_least_three_wrong_answers():
