@@ -117,3 +117,21 @@ def test_play_without_an_event_loop_says_what_to_do(playground):
     playground.playing = True
     assert not playground.playing and "step()" in playground.message
     assert set(FEATURES) >= set(playground.features)
+
+
+def test_where_widgets_do_not_run_its_output_is_the_current_picture(playground):
+    """GitHub and nbviewer show the richest form they can: a picture of the network now, not a class name."""
+    import base64
+    import io
+
+    from PIL import Image
+
+    playground.step(10)
+    data = playground._repr_mimebundle_()
+    data = data[0] if isinstance(data, tuple) else data
+    assert "application/vnd.jupyter.widget-view+json" in data and "NetworkPlayground:" in data["text/plain"]
+    picture = np.asarray(Image.open(io.BytesIO(base64.b64decode(data["image/png"]))).convert("RGB")).astype(int)
+    assert picture.shape[0] == 400 and picture.shape[1] > 600
+    orange = np.abs(picture - [245, 147, 34]).sum(axis=2) < 40
+    blue = np.abs(picture - [8, 119, 189]).sum(axis=2) < 40
+    assert orange.sum() > 200 and blue.sum() > 200  # the units' pictures and the two classes' points

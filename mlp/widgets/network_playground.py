@@ -15,6 +15,7 @@ timeline that scrubs back through the frames kept so far.
 from __future__ import annotations
 
 import asyncio
+import base64
 import time
 import warnings
 from pathlib import Path
@@ -30,6 +31,7 @@ from ..rng import make_rng
 from ..schedules import make_schedule
 from ..training import DivergenceWarning
 from .network_view import Timeline, encode, grid_points, network_frame, unit_bytes
+from .panel import render_png
 
 GRID = 40  # grid points per axis for every picture
 FRAME_SECONDS = 1 / 30  # while playing: at most one frame per display frame, as many epochs as fit in it
@@ -200,6 +202,45 @@ class NetworkPlayground(anywidget.AnyWidget):
         with self.hold_sync():
             self.timeline = self._timeline.epochs
             self.frame = frame
+
+    def static_png(self, dpi: int = 100) -> bytes:
+        """The current frame drawn with matplotlib, for pages where widgets do not run (GitHub, nbviewer):
+        the network view's columns of unit pictures, and the output with the points."""
+        from matplotlib.colors import LinearSegmentedColormap
+        from matplotlib.figure import Figure
+
+        colours = LinearSegmentedColormap.from_list("playground", ["#f59322", "#ffffff", "#0877bd"])
+        frame, sizes = self.frame, self.frame["layer_sizes"]
+        pictures = [np.frombuffer(frame["inputs"], np.uint8).reshape(-1, GRID, GRID)]
+        units, start = np.frombuffer(frame["units"], np.uint8), 0
+        for n in sizes[1:-1]:
+            pictures.append(units[start:start + n * GRID * GRID].reshape(n, GRID, GRID))
+            start += n * GRID * GRID
+        figure = Figure(figsize=(2.0 + 1.0 * len(pictures) + 3.2, 4.0), layout="none")
+        column_width = 0.8 / (len(pictures) + 3.2)
+        for column, stack in enumerate(pictures):
+            figure.text(0.04 + column * column_width, 0.95, "inputs" if column == 0 else f"hidden {column}", fontsize=11)
+            for row, picture in enumerate(stack):
+                ax = figure.add_axes((0.04 + column * column_width, 0.82 - row * 0.105, 0.7 * column_width, 0.095))
+                ax.imshow(picture, cmap=colours, vmin=0, vmax=255, origin="lower")
+                ax.set_xticks([]), ax.set_yticks([])
+        ax = figure.add_axes((0.04 + len(pictures) * column_width + 0.04, 0.08, 3.0 * column_width, 0.82))
+        ax.imshow(np.frombuffer(frame["output"], np.uint8).reshape(GRID, GRID), cmap=colours, vmin=-90, vmax=345,
+                  origin="lower", extent=(0, 1, 0, 1))  # paler than the units, so the points stand out
+        points = np.frombuffer(self.points, np.float32).reshape(-1, 4)
+        ax.scatter(points[:, 0], points[:, 1], c=points[:, 2], cmap=colours, vmin=0, vmax=1, s=14,
+                   edgecolors="white", linewidths=0.6)
+        ax.set_xticks([]), ax.set_yticks([])
+        ax.set_title(f"output, epoch {frame['epoch']}: training loss {frame['train_loss'][-1]:.3f}", fontsize=11)
+        return render_png(figure, dpi)
+
+    def _repr_mimebundle_(self, **kwargs):
+        """The live widget where widgets run; elsewhere its current picture, never a bare class name."""
+        bundle = super()._repr_mimebundle_(**kwargs)
+        data = bundle[0] if isinstance(bundle, tuple) else bundle
+        data["image/png"] = base64.b64encode(self.static_png()).decode("ascii")
+        data["text/plain"] = "NetworkPlayground: an interactive widget (run the notebook to use it)"
+        return bundle
 
     def _on_message(self, widget, content, buffers) -> None:
         action = content.get("do") if isinstance(content, dict) else None
