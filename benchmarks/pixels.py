@@ -5,7 +5,7 @@
 Each lesson that has a widget is opened in JupyterLab (the browser-test fixtures' server, Debian's
 headless chromium driven by Playwright) and run top to bottom. Then a learner's action is repeated on
 the lesson's own widget, and the page measures, from the keydown (or pointerdown) event to two
-animation frames after the widget's new picture exists (its PNG has changed and been decoded):
+animation frames after the widget's new picture exists (its PNG has changed and been decoded, or, for a widget drawn in the browser, its "drawn" event):
 
 - a key press on a slider (learning rate, hidden layers, bumps), one step each time, never back
   to a value it had (a cached picture would flatter);
@@ -51,6 +51,11 @@ new MutationObserver((records) => {
     }, done);
   }
 }).observe(document, { subtree: true, attributes: true, attributeFilter: ["src"] });
+// A widget drawn in the browser (anywidget, canvas) says when its picture is painted, with its epoch if any.
+document.addEventListener("drawn", (event) => {
+  if (event.detail && event.detail.epoch !== undefined) window.__frames.push([performance.now(), event.detail.epoch]);
+  done();
+}, true);
 """
 
 
@@ -80,7 +85,7 @@ ACTIONS = [
 PLAY_LABEL = "playground (lesson 9) while playing"
 
 
-def _browser_helpers():
+def browser_helpers():
     spec = importlib.util.spec_from_file_location("browser_conftest", ROOT / "tests" / "browser" / "conftest.py")
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
@@ -129,7 +134,7 @@ def pixel_numbers(play_seconds: float = 5.0, progress=print) -> tuple[dict, dict
     if chromium is None:
         progress("  chromium is not installed: no browser numbers (apt-get install chromium)")
         return {}, {}
-    helpers = _browser_helpers()
+    helpers = browser_helpers()
     from playwright.sync_api import sync_playwright
 
     latencies, rates = {}, {}

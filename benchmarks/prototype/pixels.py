@@ -16,7 +16,6 @@ Then, while playing for a few seconds, frames per second and epochs per second o
 from __future__ import annotations
 
 import argparse
-import importlib.util
 import shutil
 import statistics
 import tempfile
@@ -25,45 +24,11 @@ from pathlib import Path
 
 import nbformat
 
+from benchmarks.pixels import INSTRUMENT, browser_helpers
+
 ROOT = Path(__file__).resolve().parents[2]
 
-INSTRUMENT = """
-window.__latency = []; window.__t0 = null;
-document.addEventListener("keydown", () => { window.__t0 = performance.now(); }, true);
-window.__done = () => {
-  const t0 = window.__t0;
-  if (t0 === null) return;
-  window.__t0 = null;
-  requestAnimationFrame(() => requestAnimationFrame(() => window.__latency.push(performance.now() - t0)));
-};
-new MutationObserver((records) => {
-  for (const r of records) {
-    if (r.attributeName === "src" && r.target.closest && r.target.closest(".lr-explorer")) {
-      r.target.decode().then(window.__done, window.__done);
-    }
-  }
-}).observe(document, { subtree: true, attributes: true, attributeFilter: ["src"] });
-document.addEventListener("drawn", () => window.__done(), true);
-window.__frames = [];
-new MutationObserver((records) => {
-  for (const r of records) {
-    if (r.attributeName === "src" && r.target.closest && r.target.closest(".playground")) {
-      const label = r.target.closest(".playground").querySelector(".playground-epoch");
-      window.__frames.push([performance.now(), Number((label ? label.textContent : "").replace(/[^0-9]/g, ""))]);
-    }
-  }
-}).observe(document, { subtree: true, attributes: true, attributeFilter: ["src"] });
-document.addEventListener("drawn", (event) => {
-  if (event.detail && event.detail.epoch !== undefined) window.__frames.push([performance.now(), event.detail.epoch]);
-}, true);
-"""
-
-
-def browser_helpers():
-    spec = importlib.util.spec_from_file_location("browser_conftest", ROOT / "tests" / "browser" / "conftest.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+# The page's measurements are make bench's own (benchmarks/pixels.py): PNG widgets and "drawn" events alike.
 
 
 def scratch_notebook(folder: Path) -> Path:
@@ -130,9 +95,11 @@ def main(argv=None) -> int:
                 page.wait_for_function("document.querySelector('.lr-canvas-readout').textContent.length > 0",
                                        timeout=180_000)
                 time.sleep(2)
+                page.evaluate("window.__container = 'lr-explorer'")
                 png = measure(page, page.locator(".lr-slider").get_by_role("slider"), args.presses)
                 canvas = measure(page, page.locator(".lr-canvas-slider"), args.presses)
                 page.locator(".playground-canvas-epoch").first.wait_for(timeout=180_000)
+                page.evaluate("window.__container = 'playground'")
                 today = playing(page, page.locator(".playground-play").first, page.locator(".playground-pause").first,
                                 args.seconds)
                 prototype = playing(page, page.locator(".playground-canvas-play"),
