@@ -17,10 +17,10 @@ twice the bumps, for a smooth target).
 
 from __future__ import annotations
 
-import ipywidgets as widgets
 import numpy as np
+import traitlets
 
-from .panel import Panel
+from .canvas import CanvasPanel, axes, choice, line, points, slider
 
 __all__ = ["ApproximationExplorer", "TARGETS", "bump", "bump_approximation"]
 
@@ -64,57 +64,45 @@ def bump_approximation(target, interval, n):
     return centers, heights, width, approximate
 
 
-class ApproximationExplorer(Panel):
+class ApproximationExplorer(CanvasPanel):
     """A target function, its sum-of-bumps approximation and the bumps, with the largest error."""
 
-    figsize = (9.0, 4.2)
+    target = traitlets.Unicode("sine").tag(sync=True)
+    bumps = traitlets.Int(4).tag(sync=True)
+    show_bumps = traitlets.Bool(True).tag(sync=True)
+    REDRAW = ("target", "bumps", "show_bumps")
 
     def __init__(self, target: str = "sine", bumps: int = 4, show_bumps: bool = True, points: int = 801):
-        super().__init__("approximation-explorer")
         if target not in TARGETS:
             raise ValueError(f"target must be one of {sorted(TARGETS)}; got {target!r}")
         self.points = int(points)
-        self.target = widgets.Dropdown(options=list(TARGETS), value=target, description="target")
-        self.bumps = widgets.IntSlider(value=int(bumps), min=1, max=40, description="bumps", continuous_update=False)
-        self.show_bumps = widgets.Checkbox(value=bool(show_bumps), description="show the bumps")
-        for control in (self.target, self.bumps, self.show_bumps):
-            control.observe(self._on_change, names="value")
-        self.assemble([widgets.HBox([self.target, self.bumps, self.show_bumps])])
-        self._on_change()
+        super().__init__(target=target, bumps=int(bumps), show_bumps=bool(show_bumps),
+                         css_class="approximation-explorer",
+                         controls=[choice("target", "target", list(TARGETS), menu=True), slider("bumps", "bumps", 1, 40, 1, integer=True),
+                                   choice("show_bumps", "show the bumps", [True, False], ["yes", "no"])])
+        self.redraw()
 
     def state(self):
         """(x grid, target values, approximation, centers, heights, width, max error) of the current settings."""
-        function, (low, high), _ = TARGETS[self.target.value]
-        centers, heights, width, approximate = bump_approximation(function, (low, high), self.bumps.value)
+        function, (low, high), _ = TARGETS[self.target]
+        centers, heights, width, approximate = bump_approximation(function, (low, high), self.bumps)
         x = np.linspace(low, high, self.points)
         y, y_hat = function(x), approximate(x)
         return x, y, y_hat, centers, heights, width, float(np.max(np.abs(y - y_hat)))
 
-    @property
-    def max_error(self) -> float:
-        """The largest |target - approximation| on the grid of the interval."""
-        return self._max_error
-
-    def draw(self, figure) -> None:
+    def draw(self):
         x, y, y_hat, centers, heights, width, error = self.state()
-        _, _, formula = TARGETS[self.target.value]
-        ax = figure.add_subplot()
-        ax.plot(x, y, color="0.45", linewidth=4, alpha=0.6, label=f"target {formula}")
-        if self.show_bumps.value:
-            for k, (c, h) in enumerate(zip(centers, heights)):
-                ax.plot(x, h * bump(x, c, width), color="tab:blue", linewidth=0.9, alpha=0.45,
-                        label="the bumps, each weighed by the target at its centre" if k == 0 else None)
-        ax.plot(x, y_hat, color="tab:red", linewidth=2, label=f"sum of {len(centers)} bumps ({3 * len(centers)} ReLUs)")
-        ax.plot(centers, heights, "o", color="tab:red", markersize=4)
+        self.max_error = error
+        n, formula = len(centers), TARGETS[self.target][2]
+        items = [line(x, y, colour="#888", width=4, alpha=0.6, label=f"target {formula}")]
+        if self.show_bumps:
+            items += [line([c - width, c, c + width], [0, h, 0], colour="#1f77b4", width=1, alpha=0.45,  # a hat
+                           label=None if k else "the bumps, each weighed by the target at its centre")
+                      for k, (c, h) in enumerate(zip(centers, heights))]
+        items += [line(x, y_hat, colour="#d62728", width=2, label=f"sum of {n} bumps ({3 * n} ReLUs)"),
+                  points(centers, heights, colour="#d62728", size=3)]
         low, high = min(y.min(), y_hat.min()), max(y.max(), y_hat.max())
-        ax.set(xlim=(x[0], x[-1]), ylim=(low - 0.25 * (high - low), high + 0.35 * (high - low)), xlabel="x",
-               title=f"{len(centers)} bumps: largest error {error:.3g}")
-        ax.grid(True, alpha=0.3)
-        ax.legend(loc="upper left", fontsize=9, ncol=2)
-
-    def _on_change(self, change=None) -> None:
-        *_, error = self.state()
-        self._max_error = error
-        n = self.bumps.value
-        self.refresh(f"{n} bump{'s' if n > 1 else ''} = {3 * n} ReLU units: largest error on the interval "
-                     f"<b>{error:.3g}</b>")
+        picture = axes((60, 30, 680, 255), items, (x[0], x[-1]), (low - 0.25 * (high - low), high + 0.45 * (high - low)),
+                       title=f"{n} bumps: largest error {error:.3g}", xlabel="x", legend="upper left")
+        return [picture], (f"{n} bump{'s' if n > 1 else ''} = {3 * n} ReLU units: largest error on the interval "
+                           f"{error:.3g}")
