@@ -40,19 +40,9 @@ const done = () => {
   window.__t0 = null;
   requestAnimationFrame(() => requestAnimationFrame(() => window.__latency.push(performance.now() - t0)));
 };
-new MutationObserver((records) => {
-  for (const r of records) {
-    const panel = r.target.closest && window.__container && r.target.closest("." + window.__container);
-    if (r.attributeName !== "src" || !panel) continue;
-    r.target.decode().then(() => {
-      const label = panel.querySelector(".playground-epoch");
-      window.__frames.push([performance.now(), Number((label ? label.textContent : "").replace(/[^0-9]/g, ""))]);
-      done();
-    }, done);
-  }
-}).observe(document, { subtree: true, attributes: true, attributeFilter: ["src"] });
-// A widget drawn in the browser (anywidget, canvas) says when its picture is painted, with its epoch if any.
+// Every widget draws in the browser and says when its picture is painted, with its epoch if any.
 document.addEventListener("drawn", (event) => {
+  if (!window.__container || !event.target.closest("." + window.__container)) return;
   if (event.detail && event.detail.epoch !== undefined) window.__frames.push([performance.now(), event.detail.epoch]);
   done();
 }, true);
@@ -64,22 +54,22 @@ class Action:
     label: str  # the row's name in RESULTS.md
     notebook: str
     container: str  # the panel's CSS class
-    slider: str | None = None  # the slider's description; None: the Step button
+    control: str | None = None  # the slider's value name (label.mlp-control-NAME); None: the Step button
     key: str = "ArrowLeft"
     presses: int = 8
 
 
 ACTIONS = [
     Action("learning-rate explorer (lesson 7): learning-rate slider, one key press", "notebooks/07_gradient_descent.ipynb",
-           "lr-explorer", "learning rate"),
+           "lr-explorer", "learning_rate"),
     Action("descent explorer (lesson 7): learning-rate slider, one key press", "notebooks/07_gradient_descent.ipynb",
-           "descent-explorer", "learning rate"),
+           "descent-explorer", "learning_rate"),
     Action("activation explorer (lesson 3): hidden-layers slider, one key press", "notebooks/03_activation_functions.ipynb",
-           "activation-explorer", "hidden layers", presses=6),
+           "activation-explorer", "hidden_layers", presses=6),
     Action("approximation explorer (lesson 2): bumps slider, one key press", "notebooks/02_why_nonlinearity.ipynb",
            "approximation-explorer", "bumps", key="ArrowRight"),
     Action("optimiser race (lesson 8): learning-rate slider, one key press", "notebooks/08_optimizers.ipynb",
-           "optimizer-race", "learning rate"),
+           "optimizer-race", "learning_rate"),
     Action("playground (lesson 9): Step button, one click", "notebooks/09_training.ipynb", "playground"),
 ]
 PLAY_LABEL = "playground (lesson 9) while playing"
@@ -96,9 +86,8 @@ def _latencies(page, action: Action) -> list[float]:
     page.evaluate(f"window.__container = {action.container!r}")
     panel = page.locator(f".{action.container}").first
     panel.scroll_into_view_if_needed()
-    if action.slider is not None:
-        control = panel.locator(".widget-slider").filter(has_text=action.slider).first.get_by_role("slider")
-        control.focus()
+    if action.control is not None:
+        panel.locator(f"label.mlp-control-{action.control.replace('_', '-')} input[type=range]").focus()
         act = lambda: page.keyboard.press(action.key)  # noqa: E731
     else:
         button = panel.locator(".playground-step")

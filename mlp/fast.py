@@ -116,7 +116,7 @@ class FastPath:
             return new(), None, None, None
         return new(), new(), new(), (None if layer.activation.name == "relu" else new())
 
-    def forward_backward(self, X, Y, l2=0.0, dropout_rng=None):
+    def forward_backward(self, X, Y, l2=0.0, l1=0.0, dropout_rng=None):
         """(the data loss of the current weights on (X, Y), Z of the output layer); fills every layer's grads."""
         layers, arrays = self.layers, self._arrays(X.shape[0])
         A = X
@@ -140,7 +140,9 @@ class FastPath:
                 np.matmul(A_prev.T, dZ, out=grads["W"])  # dW = A_prev^T dZ   (n_in, n_out)
             dZ.sum(axis=0, out=grads["b"])  # db                             (n_out,)
             if l2:
-                grads["W"] += l2 * layer.params["W"]  # the penalty's gradient, lambda * W
+                grads["W"] += l2 * layer.params["W"]  # the L2 penalty's gradient, lambda * W
+            if l1:
+                grads["W"] += l1 * np.sign(layer.params["W"])  # the L1 penalty's, l1 * sign(W)
             layer.grads = grads
             if number == 0:
                 break  # nobody needs dL/dX of the data

@@ -13,7 +13,8 @@ Relative error per parameter, with g the analytic and n the numerical gradient:
 
 Tolerance (float64, eps = 1e-6): below 1e-7 the gradients agree; 1e-7 to 1e-4 look at
 the details (a kink such as ReLU at 0 near some z can cause it); above 1e-4 there is
-almost certainly a bug. Check with l2 = 0 first, then with it.
+almost certainly a bug. Check with l2 = l1 = 0 first, then with them (L1's |w| has a kink at 0:
+a weight within eps of 0 gives a wrong numerical derivative there).
 
 Below 1e-8 the digits of a relative error are rounding noise: they change with the CPU, the
 BLAS kernel and its thread count. ``format_relative_error`` prints such an error as "< 1e-8".
@@ -68,7 +69,7 @@ def format_relative_error(error: float) -> str:
     return "< 1e-8" if error < ROUNDING_LEVEL else f"{error:.1e}"
 
 
-def gradient_check(model, X, y, eps: float = 1e-6, l2: float = 0.0) -> dict:
+def gradient_check(model, X, y, eps: float = 1e-6, l2: float = 0.0, l1: float = 0.0) -> dict:
     """Relative error between backprop and numerical gradients, per parameter.
 
     Returns {"W1": 3e-10, "b1": 1e-10, ...}; all below ``TOLERANCE`` (1e-7) means the
@@ -76,10 +77,11 @@ def gradient_check(model, X, y, eps: float = 1e-6, l2: float = 0.0) -> dict:
     """
     check_positive(eps, "eps")
     check_positive(l2, "l2", allow_zero=True)
-    _, grads = model.loss_and_gradients(X, y, l2=l2)
+    check_positive(l1, "l1", allow_zero=True)
+    _, grads = model.loss_and_gradients(X, y, l2=l2, l1=l1)
     analytic = {name: grad.copy() for name, grad in grads.items()}
     errors = {}
     for name, param in model.params.items():
-        numeric = numerical_gradient(lambda: model.loss_value(X, y, l2=l2), param, eps)
+        numeric = numerical_gradient(lambda: model.loss_value(X, y, l2=l2, l1=l1), param, eps)
         errors[name] = relative_error(analytic["d" + name], numeric)
     return errors

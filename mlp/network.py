@@ -203,49 +203,54 @@ class MLP:
             A = layer.forward(A, dropout_rng=dropout_rng)  # (m, n_out of this layer)
         return self.layers[-1].forward(A, activate_output)  # (m, n_outputs)
 
-    def _loss_of_output(self, Y, l2):
-        """The loss of the last forward pass against Y, from the output layer's cache."""
+    def _loss_of_output(self, Y, l2, l1=0.0):
+        """The loss of the last forward pass against Y, from the output layer's cache, plus the penalties."""
         output_layer = self.layers[-1]
         if self.fused:
             Z = output_layer.cache[2]
             value = self.loss.with_logits(Z, Y)  # exact even where A rounds to 0 or 1
         else:
             value = self.loss.function(self._output(), Y)
-        return value + self._l2_penalty(l2)
+        return value + self._penalty(l2, l1)
 
-    def _l2_penalty(self, l2):
-        """(lambda / 2) * sum of every squared weight (not the biases); 0 when l2 = 0."""
-        if not l2:
-            return 0.0
-        return 0.5 * l2 * sum(float(np.sum(layer.W * layer.W)) for layer in self.layers)
+    def _penalty(self, l2, l1=0.0):
+        """(l2 / 2) * sum of every squared weight + l1 * sum of every |weight| (not the biases); 0 when both are 0."""
+        penalty = 0.0
+        if l2:
+            penalty += 0.5 * l2 * sum(float(np.sum(layer.W * layer.W)) for layer in self.layers)
+        if l1:
+            penalty += l1 * sum(float(np.sum(np.abs(layer.W))) for layer in self.layers)
+        return penalty
 
     def _output(self):
         X, W, Z, activation = self.layers[-1].cache
         return activation(Z)
 
-    def loss_value(self, X, y, l2: float = 0.0) -> float:
-        """The loss on (X, y), plus (l2 / 2) * sum of squared weights when l2 > 0."""
+    def loss_value(self, X, y, l2: float = 0.0, l1: float = 0.0) -> float:
+        """The loss on (X, y), plus (l2 / 2) * sum of squared weights and l1 * sum of |weights|."""
         check_positive(l2, "l2", allow_zero=True)
+        check_positive(l1, "l1", allow_zero=True)
         X = self._check_X(X)
         Y = self.targets(y, len(X))
         self._forward(X)
-        return self._loss_of_output(Y, l2)
+        return self._loss_of_output(Y, l2, l1)
 
     # --- backward --------------------------------------------------------------------
 
-    def backward(self, y, l2: float = 0.0) -> dict:
+    def backward(self, y, l2: float = 0.0, l1: float = 0.0) -> dict:
         """Gradients of the loss for the examples of the last ``forward`` call.
 
         Returns ``grads``: {"dW1": (n_0, n_1), "db1": (n_1,), ...}, each the same shape as
-        its parameter. With l2 > 0 the penalty's gradient l2 * W is added to each dW.
+        its parameter. The penalties' gradients l2 * W and l1 * sign(W) are added to each dW.
         """
         check_positive(l2, "l2", allow_zero=True)
+        check_positive(l1, "l1", allow_zero=True)
         if self.layers[-1].cache is None:
             raise RuntimeError("backward() needs a forward() first: call model.forward(X) before model.backward(y)")
         m = self.layers[-1].cache[2].shape[0]
-        return self._backward(self.targets(y, m), l2)
+        return self._backward(self.targets(y, m), l2, l1)
 
-    def _backward(self, Y, l2=0.0):
+    def _backward(self, Y, l2=0.0, l1=0.0):
         """The backward pass of the last forward pass against Y (m, n_outputs): fills ``grads``."""
         output_layer = self.layers[-1]
         Z = output_layer.cache[2]  # (m, n_outputs)
@@ -253,22 +258,24 @@ class MLP:
             dZ = self.loss.from_logits(Z, Y)[1]  # (A - Y) / m
         else:
             dZ = output_layer.activation.backward(self.loss.gradient(self._output(), Y), Z)
-        self._backward_from_output_dZ(dZ, l2)
+        self._backward_from_output_dZ(dZ, l2, l1)
         return self.grads
 
-    def _backward_from_output_dZ(self, dZ, l2):
+    def _backward_from_output_dZ(self, dZ, l2, l1=0.0):
         """The chain rule from dZ of the output layer down to W1: every dW and db."""
         dA = self.layers[-1].backward_from_dZ(dZ, need_dX=len(self.layers) > 1)
         for number in range(len(self.layers) - 1, 0, -1):  # the hidden layers, top down
             dA = self.layers[number - 1].backward(dA, need_dX=number > 1)  # dX of layer 1 is not needed
-        if l2:
-            for layer in self.layers:
-                layer.grads["W"] = layer.grads["W"] + l2 * layer.W  # the penalty's gradient, lambda * W
+        for layer in self.layers:
+            if l2:
+                layer.grads["W"] = layer.grads["W"] + l2 * layer.W  # the L2 penalty's gradient, lambda * W
+            if l1:
+                layer.grads["W"] = layer.grads["W"] + l1 * np.sign(layer.W)  # the L1 penalty's, l1 * sign(W)
 
-    def _forward_backward(self, X, Y, l2=0.0, dropout_rng=None):
+    def _forward_backward(self, X, Y, l2=0.0, l1=0.0, dropout_rng=None):
         """One training step's two passes on a batch (X, Y already checked).
 
-        Fills ``grads`` and returns (the data loss of the current weights, without the L2 penalty;
+        Fills ``grads`` and returns (the data loss of the current weights, without the penalties;
         Z of the output layer, (m, n_outputs)). With a fused loss the output layer stops at Z:
         the loss and dZ = (A - Y) / m both come from Z in one call.
         """
@@ -280,16 +287,17 @@ class MLP:
             Z = self.layers[-1].cache[2]
             loss = self.loss.function(A, Y)
             dZ = self.layers[-1].activation.backward(self.loss.gradient(A, Y), Z)
-        self._backward_from_output_dZ(dZ, l2)
+        self._backward_from_output_dZ(dZ, l2, l1)
         return loss, Z
 
-    def loss_and_gradients(self, X, y, l2: float = 0.0):
-        """One forward and one backward pass: (loss, grads)."""
+    def loss_and_gradients(self, X, y, l2: float = 0.0, l1: float = 0.0):
+        """One forward and one backward pass: (loss with the penalties, grads)."""
         check_positive(l2, "l2", allow_zero=True)
+        check_positive(l1, "l1", allow_zero=True)
         X = self._check_X(X)
         Y = self.targets(y, len(X))
-        loss, _ = self._forward_backward(X, Y, l2)
-        return loss + self._l2_penalty(l2), self.grads
+        loss, _ = self._forward_backward(X, Y, l2, l1)
+        return loss + self._penalty(l2, l1), self.grads
 
     def classes_from_output_Z(self, Z) -> np.ndarray:
         """Predicted classes (m,) from Z of the output layer: z >= 0 (P >= 0.5) for one sigmoid unit,

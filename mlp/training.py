@@ -56,7 +56,7 @@ class DivergenceWarning(RuntimeWarning):
 class History:
     """What happened in each epoch of a training run (lists indexed by epoch - 1).
 
-    Losses are the data loss (without any L2 penalty), so training and validation
+    Losses are the data loss (without the L2 or L1 penalty), so training and validation
     curves are comparable. Accuracies are None for regression networks; validation
     entries are empty without validation data. Epochs count from 1; epoch k used the
     learning rate ``learning_rate[k - 1]``, which is the schedule's alpha_(k-1).
@@ -180,7 +180,7 @@ def _progress_default() -> bool:
 
 
 def train(model, X, y, *, epochs: int = 100, learning_rate=None, batch_size=None, momentum: float = 0.0,
-          schedule="constant", optimizer=None, validation_data=None, l2: float = 0.0,
+          schedule="constant", optimizer=None, validation_data=None, l2: float = 0.0, l1: float = 0.0,
           early_stopping: int | None = None, seed=None, progress: bool | None = None,
           train_metrics: str = "batch_mean", first_epoch: int = 1, reference_loss: float | None = None) -> History:
     """Train ``model`` on (X, y) with gradient descent and return the History.
@@ -201,6 +201,8 @@ def train(model, X, y, *, epochs: int = 100, learning_rate=None, batch_size=None
     validation_data : (X_val, y_val), measured after each epoch.
     l2 : L2 penalty strength lambda: the loss gets + (lambda / 2) * sum of squared weights.
         (scikit-learn's ``alpha`` is the same penalty divided by the batch size: alpha = l2 * batch_size.)
+    l1 : L1 penalty strength: the loss gets + l1 * sum of absolute weights (not the biases, as for l2); its
+        gradient l1 * sign(W) pushes every weight towards 0 by the same amount, so small ones reach 0.
     early_stopping : patience in epochs: stop when the validation loss has not improved
         for that many epochs, and restore the best weights. Needs validation_data.
     seed : int or Generator for the shuffling of mini-batches.
@@ -231,6 +233,7 @@ def train(model, X, y, *, epochs: int = 100, learning_rate=None, batch_size=None
     if batch_size is not None:
         batch_size = check_positive(batch_size, "batch_size", integer=True)
     check_positive(l2, "l2", allow_zero=True)
+    check_positive(l1, "l1", allow_zero=True)
     if train_metrics not in ("end_of_epoch", "batch_mean"):
         raise ValueError(f"train_metrics must be 'end_of_epoch' or 'batch_mean'; got {train_metrics!r}")
     if optimizer is None:
@@ -299,7 +302,7 @@ def train(model, X, y, *, epochs: int = 100, learning_rate=None, batch_size=None
     # Overflow and NaN are detected and reported by the guard below, once.
     with np.errstate(over="ignore", invalid="ignore", divide="ignore", under="ignore"):
         if full_batch:  # measures the initial weights and prepares epoch 1's update in one pass
-            history.initial_train_loss = forward_backward(X, Y, l2)[0]
+            history.initial_train_loss = forward_backward(X, Y, l2, l1)[0]
         elif not batch_mean:
             history.initial_train_loss = _measure(model, X, Y)[0]
         # (batch_mean: the first batch's loss stands in for it, below: no pass over all m examples)
@@ -311,13 +314,13 @@ def train(model, X, y, *, epochs: int = 100, learning_rate=None, batch_size=None
             if full_batch:
                 optimizer.step(model)  # with the gradients of the pass that measured the weights
                 # the new weights: measured, and the next epoch's gradients in the same pass
-                train_loss, Z = forward_backward(X, Y, l2)
+                train_loss, Z = forward_backward(X, Y, l2, l1)
                 train_accuracy = _accuracy(model, Z, Y)
             else:
                 loss_sum, correct, bad_loss, bad_batch = 0.0, 0.0, None, None
                 for index, (X_batch, Y_batch) in enumerate(minibatches(X, Y, batch_size, rng)):
                     # the loss before this update (with dropout: of this step's thinned network)
-                    loss, Z = forward_backward(X_batch, Y_batch, l2, rng if dropout else None)
+                    loss, Z = forward_backward(X_batch, Y_batch, l2, l1, rng if dropout else None)
                     if history.initial_train_loss is None:
                         history.initial_train_loss = loss
                         if reference is None:

@@ -578,17 +578,20 @@ def test_a_successful_fit_does_not_modify_the_callers_arrays(binary_model, data)
 # --- issue 12's list: each of these returned a wrong result or numpy's message before ---------------
 
 
-def test_l2_is_checked_wherever_it_is_taken(binary_model, data):
+@pytest.mark.parametrize("name", ["l2", "l1"])
+def test_the_penalties_are_checked_wherever_they_are_taken(binary_model, data, name):
     X, y = data
-    for call in (lambda: binary_model.loss_value(X, y, l2=-1), lambda: binary_model.loss_and_gradients(X, y, l2=-1),
-                 lambda: mlp.gradient_check(binary_model, X, y, l2=-1)):
+    for call in (lambda: binary_model.loss_value(X, y, **{name: -1}),
+                 lambda: binary_model.loss_and_gradients(X, y, **{name: -1}),
+                 lambda: mlp.gradient_check(binary_model, X, y, **{name: -1}),
+                 lambda: binary_model.fit(X, y, epochs=1, **{name: -1})):
         with pytest.raises(ValueError) as excinfo:
             call()
-        assert_mentions(excinfo, "l2 must be a zero or positive number", "-1")
+        assert_mentions(excinfo, f"{name} must be a zero or positive number", "-1")
     binary_model.forward(X)
     with pytest.raises(ValueError) as excinfo:
-        binary_model.backward(y, l2=float("nan"))
-    assert_mentions(excinfo, "l2 must be a finite", "nan")
+        binary_model.backward(y, **{name: float("nan")})
+    assert_mentions(excinfo, f"{name} must be a finite", "nan")
 
 
 def test_set_weights_refuses_nan_weights(binary_model):

@@ -78,8 +78,8 @@ NETWORKS = [([2, 8, 1], "relu", "sigmoid"), ([2, 8, 1], "tanh", "sigmoid"), ([2,
 
 
 @pytest.mark.parametrize("sizes, hidden, output", NETWORKS)
-@pytest.mark.parametrize("l2", [0.0, 0.3])
-def test_a_fast_step_is_the_clear_step(sizes, hidden, output, l2):
+@pytest.mark.parametrize("l2, l1", [(0.0, 0.0), (0.3, 0.0), (0.0, 0.2), (0.3, 0.2)])
+def test_a_fast_step_is_the_clear_step(sizes, hidden, output, l2, l1):
     rng = np.random.default_rng(4)
     clear, quick = clear_and_fast(sizes, hidden, output)
     assert fast.covers(quick)
@@ -88,8 +88,8 @@ def test_a_fast_step_is_the_clear_step(sizes, hidden, output, l2):
         X = rng.standard_normal((m, sizes[0])) * 3
         Y = quick.targets(rng.integers(0, max(2, sizes[-1]), m), m)
         X_before, Y_before = X.copy(), Y.copy()
-        loss, Z = path.forward_backward(X, Y, l2)
-        clear_loss, clear_Z = clear._forward_backward(X, Y, l2)
+        loss, Z = path.forward_backward(X, Y, l2, l1)
+        clear_loss, clear_Z = clear._forward_backward(X, Y, l2, l1)
         np.testing.assert_array_equal(X, X_before)  # inputs untouched
         np.testing.assert_array_equal(Y, Y_before)
         assert_same(loss, clear_loss, str(hidden))
@@ -146,10 +146,10 @@ def test_after_fit_the_model_owns_its_gradients():
 def test_fit_on_the_fast_path_trains_to_the_weights_of_the_clear_path(hidden, batch_size, monkeypatch):
     X, y = mlp.data.make_moons(300, noise=0.2, seed=0)
     quick = mlp.MLP([2, 16, 16, 1], hidden, "sigmoid", seed=1)
-    quick_history = quick.fit(X, y, epochs=30, learning_rate=0.5, batch_size=batch_size, seed=2, l2=1e-3)
+    quick_history = quick.fit(X, y, epochs=30, learning_rate=0.5, batch_size=batch_size, seed=2, l2=1e-3, l1=1e-3)
     monkeypatch.setattr(mlp.training, "covers", lambda model: False)  # fit on the clear path
     clear = mlp.MLP([2, 16, 16, 1], hidden, "sigmoid", seed=1)
-    clear_history = clear.fit(X, y, epochs=30, learning_rate=0.5, batch_size=batch_size, seed=2, l2=1e-3)
+    clear_history = clear.fit(X, y, epochs=30, learning_rate=0.5, batch_size=batch_size, seed=2, l2=1e-3, l1=1e-3)
     for name, value in quick.params.items():
         assert_same(value, clear.params[name], hidden)
     assert_same(quick_history.train_loss, clear_history.train_loss, hidden)

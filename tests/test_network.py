@@ -64,13 +64,29 @@ NETWORKS = [
 
 
 @pytest.mark.parametrize("sizes, hidden, output, loss", NETWORKS)
-@pytest.mark.parametrize("l2", [0.0, 0.3])
-def test_whole_network_gradient_check(sizes, hidden, output, loss, l2):
+@pytest.mark.parametrize("l2, l1", [(0.0, 0.0), (0.3, 0.0), (0.0, 0.2), (0.3, 0.2)])
+def test_whole_network_gradient_check(sizes, hidden, output, loss, l2, l1):
     model = mlp.MLP(sizes, hidden, output, loss=loss, seed=4)
     X, y = random_problem(sizes[0], sizes[-1], output, seed=5)
-    errors = gradient_check(model, X, y, l2=l2)
+    assert min(np.abs(layer.W).min() for layer in model.layers) > 1e-4  # |w| is smooth away from its kink at 0
+    errors = gradient_check(model, X, y, l2=l2, l1=l1)
     assert set(errors) == set(model.params)
     assert max(errors.values()) < TOLERANCE, errors
+
+
+def test_the_penalties_are_on_the_weights_only_and_not_divided_by_m():
+    model = mlp.MLP([3, 4, 2], "tanh", "sigmoid", seed=1)
+    X, y = random_problem(3, 2, "sigmoid", seed=2)
+    weights = [layer.W for layer in model.layers]
+    plain = model.loss_value(X, y)
+    assert model.loss_value(X, y, l1=0.5) - plain == pytest.approx(0.5 * sum(np.abs(W).sum() for W in weights))
+    assert model.loss_value(X, y, l2=0.5) - plain == pytest.approx(0.25 * sum((W ** 2).sum() for W in weights))
+    _, grads = model.loss_and_gradients(X, y)
+    plain_grads = {name: value.copy() for name, value in grads.items()}
+    _, grads = model.loss_and_gradients(X, y, l1=0.5)
+    for number, W in enumerate(weights, start=1):
+        np.testing.assert_allclose(grads[f"dW{number}"], plain_grads[f"dW{number}"] + 0.5 * np.sign(W))
+        np.testing.assert_array_equal(grads[f"db{number}"], plain_grads[f"db{number}"])
 
 
 def test_gradient_check_catches_a_wrong_backward_pass(monkeypatch):

@@ -51,11 +51,18 @@ def test_every_unit_image_is_that_units_output_over_the_grid(moons):
 def test_gradient_sizes_are_the_norms_of_the_networks_gradients(moons):
     X, y = moons
     model = mlp.MLP([2, 6, 6, 6, 1], hidden_activation="sigmoid", seed=2)
-    frame, _ = frame_of(model, X, y, l2=0.01)
-    _, grads = model.loss_and_gradients(X, y, l2=0.01)
+    frame, _ = frame_of(model, X, y, l2=0.01, l1=0.02)
+    _, grads = model.loss_and_gradients(X, y, l2=0.01, l1=0.02)
     expected = [np.linalg.norm(grads[f"dW{number}"]) for number in (1, 2, 3, 4)]
     np.testing.assert_allclose(frame.gradient_norms, expected, rtol=1e-12)
     assert frame.gradient_norms[0] < frame.gradient_norms[-1]  # sigmoid: the first layer's gradient is smallest
+
+
+def test_a_regression_networks_output_is_on_the_units_scale(moons):
+    X, _ = moons
+    model = mlp.MLP([2, 5, 1], hidden_activation="tanh", output_activation="linear", seed=1)
+    frame, grid = frame_of(model, X, X[:, 0] * X[:, 1])
+    np.testing.assert_array_equal(frame.output, unit_bytes(model.forward(grid)[:, 0]))
 
 
 def test_a_unit_that_is_zero_on_every_training_point_is_marked_dead(moons):

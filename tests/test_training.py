@@ -214,6 +214,19 @@ def test_l2_shrinks_the_weights():
     assert np.linalg.norm(decayed.params["W1"]) < 0.8 * np.linalg.norm(plain.params["W1"])
 
 
+def test_l1_drives_small_weights_to_zero():
+    """L1's gradient is the same size for every weight, so the unneeded ones shrink to about 0 (they then
+    jitter around it by a step of learning_rate * l1), where L2 only makes them smaller."""
+    X, y = data.make_moons(100, seed=0)
+    runs = {}
+    for name, penalty in (("plain", {}), ("l1", {"l1": 0.01}), ("l2", {"l2": 0.01})):
+        runs[name] = mlp.MLP([2, 16, 1], seed=0)
+        history = runs[name].fit(X, y, epochs=300, learning_rate=0.3, **penalty)
+        assert not history.diverged
+    near_zero = {name: int(np.sum(np.abs(model.params["W1"]) < 0.01)) for name, model in runs.items()}
+    assert near_zero["l1"] >= 3 * max(near_zero["plain"], near_zero["l2"], 1), near_zero
+
+
 def test_progress_bar_shows_only_when_asked(capsys):
     X, y = data.make_moons(30, seed=0)
     mlp.MLP([2, 3, 1], seed=0).fit(X, y, epochs=5)

@@ -1,134 +1,128 @@
-"""Tests for the learning-rate explorer, in plain Python: set widget values, check the model and the picture.
+"""The learning-rate explorer (lesson 7), driven in plain pytest: set a control's value, check the runs and
+the picture the browser is sent (ipywidgets' dummy comm fires observers at once)."""
 
-Outside a front end, setting a control's ``.value`` runs its callback at once (dummy comm).
-"""
-
-import io
-import math
+import json
+import re
 import warnings
 
-import matplotlib
+import matplotlib.pyplot as plt
+import numpy as np
+import pytest
+import traitlets
 
-matplotlib.use("Agg")
-
-import numpy as np  # noqa: E402
-import pytest  # noqa: E402
-from matplotlib.backends.backend_agg import FigureCanvasAgg  # noqa: E402
-from PIL import Image  # noqa: E402
-
-import mlp  # noqa: E402
-from mlp.widgets import learning_rate  # noqa: E402
-from mlp.training import History  # noqa: E402
-from mlp.widgets.learning_rate import (  # noqa: E402
-    BOUNCE_FACTOR,
-    DEFAULT_SWEEP_RATES,
-    LearningRateExplorer,
-    Run,
-    classify_runs,
-    lesson_schedule,
-)
-
-PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+import mlp
+from mlp.training import History
+from mlp.widgets import LearningRateExplorer, learning_rate
+from mlp.widgets.learning_rate import BOUNCE_FACTOR, DEFAULT_SWEEP_RATES, Run, classify_runs, lesson_schedule
 
 
 @pytest.fixture(scope="module")
 def regression_data():
-    """Lesson 7's problem: y = sin(x) + noise; large learning rates make the MSE diverge."""
+    """y = sin(x) + noise, mean squared error: large learning rates make it diverge."""
     rng = np.random.default_rng(0)
     X = rng.uniform(-3, 3, size=(200, 1))
-    y = np.sin(X[:, 0]) + 0.1 * rng.standard_normal(200)
-    return X, y
+    return X, np.sin(X[:, 0]) + 0.1 * rng.standard_normal(200)
 
 
-def lines_by_gid(figure):
-    """The lines drawn, by name (the widget keeps its lines and hides those it does not need)."""
-    return {line.get_gid(): line for ax in figure.axes for line in ax.lines if line.get_gid() and line.get_visible()}
+def regression_explorer(data, **kwargs):
+    return LearningRateExplorer(*data, layer_sizes=[1, 16, 1], hidden_activation="tanh", output_activation="linear",
+                                epochs=200, **kwargs)
 
 
-# --- handles the browser tests rely on ------------------------------------------------
+def items(explorer, panel, kind=None):
+    """What a panel holds (0: the loss curves, 1: final loss vs learning rate)."""
+    return [item for item in explorer.figure["axes"][panel]["items"] if kind in (None, item["kind"])]
 
 
-def test_stable_handles_and_a_first_picture():
+def labelled(explorer, panel, label):
+    (item,) = [item for item in items(explorer, panel) if item.get("label") == label]
+    return item
+
+
+def rate_in_readout(explorer) -> float:
+    """The number after "learning rate", as the browser tests read it."""
+    return float(re.match(r"learning rate (\S+) ", explorer.readout).group(1))
+
+
+# --- the panel -------------------------------------------------------------------------------
+
+
+def test_the_controls_and_a_first_picture_of_the_run():
     explorer = LearningRateExplorer()
-    assert "lr-explorer" in explorer.container._dom_classes
-    assert "lr-slider" in explorer.lr_slider._dom_classes
-    assert explorer.lr_slider.description == "learning rate"
-    assert "lr-explorer-readout" in explorer.readout._dom_classes
-    assert explorer.readout.value.startswith("learning rate 0.1 ")
-    assert bytes(explorer.image.value).startswith(PNG_SIGNATURE)
-    assert explorer.image.layout.width == "880px" and explorer.image.layout.height == "344px"
-    assert explorer.container.children[-2:] == (explorer.image, explorer.readout)
-    assert math.isclose(explorer.lr_slider.min, -4) and math.isclose(explorer.lr_slider.max, 1)
-    assert explorer._repr_mimebundle_()  # displays itself
+    assert explorer.css_class == "lr-explorer"
+    names = ["learning_rate", "epochs", "schedule", "batch_size", "mode", "forget"]
+    assert [control["name"] for control in explorer.controls] == names
+    rate = explorer.controls[0]
+    assert rate["log"] and (rate["min"], rate["max"]) == (-4, 1)  # 1e-4 .. 10 on a log scale
+    assert explorer.readout.startswith("learning rate 0.1 · constant α · full batch · 150 epochs → final")
+    run = explorer.current
+    losses = f"final training loss {run.final_train_loss:.4g}, validation loss {run.final_val_loss:.4g}"
+    assert losses in explorer.readout
+    train, val = labelled(explorer, 0, "training loss"), labelled(explorer, 0, "validation loss")
+    np.testing.assert_array_equal(train["y"], run.history.train_loss)
+    np.testing.assert_array_equal(train["x"], np.arange(1, 151))
+    np.testing.assert_array_equal(val["y"], run.history.val_loss)
+    assert val["dash"] and not train["dash"]
+    assert labelled(explorer, 1, "the slider's run")["x"] == [0.1]
+    assert explorer._repr_mimebundle_()[0]["image/png"]  # a picture for static pages
 
 
-def test_the_readout_names_the_learning_rate_and_changes_on_every_redraw():
+def test_every_change_redraws_and_the_readout_names_the_learning_rate():
     explorer = LearningRateExplorer()
-    seen = {explorer.readout.value}
     for rate in (0.5, 0.5012, 0.01):
-        explorer.lr_slider.value = rate
-        assert f"learning rate {explorer.lr_slider.value:.4g} " in explorer.readout.value
-        seen.add(explorer.readout.value)
-    explorer.mode_toggle.value = "sweep"
-    seen.add(explorer.readout.value)
-    explorer.mode_toggle.value = "single run"  # the same run as before: still a new readout
-    seen.add(explorer.readout.value)
-    assert len(seen) == 6
+        picture = explorer.figure
+        explorer.learning_rate = rate
+        assert explorer.figure != picture
+        assert rate_in_readout(explorer) == rate and explorer.current.learning_rate == rate
+        assert explorer.figure["axes"][0]["title"] == f"learning rate {rate:.4g}"
 
 
-# --- training -------------------------------------------------------------------------
-
-
-def test_a_larger_learning_rate_trains_to_a_different_loss_and_the_plot_follows():
+def test_a_larger_learning_rate_trains_to_a_lower_loss_and_the_picture_follows():
     explorer = LearningRateExplorer(learning_rate=0.01)
     slow = explorer.current
-    image_before = bytes(explorer.image.value)
-    explorer.lr_slider.value = 1.0
+    explorer.learning_rate = 1.0
     fast = explorer.current
-    assert fast.learning_rate == 1.0 and slow.learning_rate == 0.01
     assert fast.final_train_loss < slow.final_train_loss - 0.1
-    assert bytes(explorer.image.value) != image_before
-    lines = lines_by_gid(explorer.figure)
-    np.testing.assert_array_equal(lines["current-train"].get_ydata(), fast.history.train_loss)
-    np.testing.assert_array_equal(lines["current-val"].get_ydata(), fast.history.val_loss)
-    np.testing.assert_array_equal(lines["earlier1-train"].get_ydata(), slow.history.train_loss)
+    np.testing.assert_array_equal(labelled(explorer, 0, "training loss")["y"], fast.history.train_loss)
+    np.testing.assert_array_equal(labelled(explorer, 0, "earlier runs")["y"], slow.history.train_loss)
     # the model holds the weights the current run ended with
     assert not np.allclose(explorer.model.params["W1"], explorer.initial_weights["W1"])
-    assert math.isclose(explorer.model.loss_value(explorer.X_train, explorer.y_train), fast.final_train_loss)
+    assert np.isclose(explorer.model.loss_value(explorer.X_train, explorer.y_train), fast.final_train_loss)
+    # right: the final loss of both runs against their learning rates, the slider's run the star
+    dots = labelled(explorer, 1, "your runs")
+    assert dots["x"] == [0.01, 1.0] and dots["y"] == [slow.final_train_loss, fast.final_train_loss]
+    assert labelled(explorer, 1, "the slider's run")["y"] == [fast.final_train_loss]
+    (hollow,) = [item for item in items(explorer, 1, "points") if item["colour"] == "white"]  # validation
+    assert hollow["x"] == [0.01, 1.0] and hollow["y"] == [slow.final_val_loss, fast.final_val_loss]
 
 
 def test_every_run_starts_from_the_same_initial_weights():
     explorer = LearningRateExplorer(learning_rate=0.5, batch_size=8)
     first = explorer.current
-    initial = {name: value.copy() for name, value in explorer.initial_weights.items()}
-    explorer.lr_slider.value = 0.1
-    explorer.lr_slider.value = 0.5
-    again = explorer.current
-    assert again is not first
-    assert again.history.train_loss == first.history.train_loss  # same start, same shuffles
-    assert again.initial_loss == first.initial_loss == explorer.previous_runs[0].initial_loss
-    for name, value in explorer.initial_weights.items():
-        np.testing.assert_array_equal(value, initial[name])
-    reference = mlp.MLP([2, 16, 1], seed=0).get_weights()
-    for name, value in reference.items():
+    explorer.learning_rate = 0.1
+    explorer.learning_rate = 0.5
+    assert explorer.current is not first
+    assert explorer.current.history.train_loss == first.history.train_loss  # the same start, the same shuffles
+    assert explorer.current.initial_loss == explorer.previous_runs[0].initial_loss
+    for name, value in mlp.MLP([2, 16, 1], seed=0).get_weights().items():
         np.testing.assert_array_equal(explorer.initial_weights[name], value)
 
 
 def test_epochs_schedule_and_batch_size_change_the_run():
     explorer = LearningRateExplorer(learning_rate=0.3, epochs=100)
     assert len(explorer.current.history.epoch) == 100
-    explorer.epochs_slider.value = 60
+    explorer.epochs = 60
     assert len(explorer.current.history.epoch) == 60
-    explorer.schedule_dropdown.value = "exponential"
+    explorer.schedule = "exponential"
     rates = explorer.current.history.learning_rate
     assert rates[0] == pytest.approx(0.3) and rates[-1] == pytest.approx(0.03, rel=0.05)
+    assert "exponential decay" in explorer.readout
     full = explorer.current
-    assert full.settings == (60, "exponential", None)
-    explorer.batch_dropdown.value = 8
-    assert explorer.current.settings == (60, "exponential", 8)
+    explorer.batch_size = 8
+    assert explorer.current.settings == (60, "exponential", 8) and "batch size 8" in explorer.readout
     assert explorer.current.final_train_loss != full.final_train_loss
-    explorer.batch_dropdown.value = 0
-    assert explorer.current.settings[2] is None  # "full batch"
+    explorer.batch_size = 0
+    assert explorer.current.settings == (60, "exponential", None)  # 0 is "full batch"
 
 
 def test_the_schedules_decay_to_about_a_tenth():
@@ -138,187 +132,139 @@ def test_the_schedules_decay_to_about_a_tenth():
     step = lesson_schedule("step", 0.5, 200)
     assert [step(t) for t in (0, 49, 50, 199)] == [0.5, 0.5, 0.25, 0.0625]
     assert lesson_schedule("constant", 0.5, 200)(199) == 0.5
-    with pytest.raises(ValueError, match="unknown schedule"):
+    with pytest.raises(ValueError, match="unknown schedule 'cosine'; choose one of"):
         lesson_schedule("cosine", 0.5, 10)
 
 
-def test_previous_runs_stay_as_faint_curves_labelled_by_learning_rate():
+def test_earlier_runs_stay_as_faint_labelled_curves_until_forgotten():
     explorer = LearningRateExplorer(keep=3)
     for rate in (0.01, 0.03, 1.0, 3.0):
-        explorer.lr_slider.value = rate
+        explorer.learning_rate = rate
     assert [run.learning_rate for run in explorer.previous_runs] == [1.0, 0.03, 0.01]
-    lines = lines_by_gid(explorer.figure)
-    assert {"earlier1-train", "earlier2-train", "earlier3-train"} <= set(lines)
-    assert all(lines[f"earlier{age}-train"].get_alpha() < 0.5 for age in (1, 2, 3))
-    labels = {text.get_text() for text in explorer.figure.axes[0].texts}
-    assert {"1", "0.03", "0.01"} <= labels
-    explorer.forget_button.click()
-    assert not explorer.previous_runs
-    assert not any(gid.startswith("earlier") for gid in lines_by_gid(explorer.figure))
+    faint = [item for item in items(explorer, 0, "line") if item["alpha"] < 0.5]
+    assert len(faint) == 6  # training and validation loss of three runs
+    assert sorted(item["y"][-1] for item in faint if not item["dash"]) == sorted(
+        run.final_train_loss for run in explorer.previous_runs)
+    labels = {item["text"] for item in items(explorer, 0, "text")}
+    assert labels == {"1", "0.03", "0.01"}
+    heights = sorted(np.log10(item["at"][1]) for item in items(explorer, 0, "text"))
+    low, high = np.log10(explorer.figure["axes"][0]["ylim"])
+    assert np.diff(heights).min() >= 15 / 270 * (high - low) - 1e-9  # none overlap
+    explorer._on_message(explorer, {"do": "forget"}, [])  # the button
+    assert not explorer.previous_runs and not items(explorer, 0, "text")
+    assert not [item for item in items(explorer, 0, "line") if item["alpha"] < 0.5]
+    assert labelled(explorer, 1, "your runs")["x"] == [3.0]
 
 
-# --- divergence -----------------------------------------------------------------------
+def test_long_curves_are_thinned_and_the_picture_stays_small():
+    explorer = LearningRateExplorer(epochs=500, learning_rate=0.03)
+    for rate in (0.1, 0.3, 1.0):
+        explorer.learning_rate = rate
+    train = labelled(explorer, 0, "training loss")
+    assert len(train["x"]) == 200 and (train["x"][0], train["x"][-1]) == (1, 500)
+    np.testing.assert_array_equal(train["y"], explorer.current.train_loss[np.array(train["x"], dtype=int) - 1])
+    assert len(json.dumps(explorer.figure)) < 60_000
 
 
-def test_divergence_is_reported_not_raised(regression_data):
-    X, y = regression_data
-    explorer = LearningRateExplorer(X, y, layer_sizes=[1, 16, 1], hidden_activation="tanh", epochs=200)
-    assert explorer.model.output_activation.name == "linear"
+# --- divergence and the sweep ------------------------------------------------------------------
+
+
+def test_divergence_is_shown_not_raised(regression_data):
+    explorer = regression_explorer(regression_data)
     with warnings.catch_warnings():
         warnings.simplefilter("error")  # no DivergenceWarning, no NaN RuntimeWarning
-        explorer.lr_slider.value = 3.0
+        explorer.learning_rate = 3.0
     run = explorer.current
-    assert run.diverged and run.unstable and run.verdict is None
-    assert "diverged" in explorer.readout.value and "learning rate 3 " in explorer.readout.value
-    assert "current-diverged" in lines_by_gid(explorer.figure)
-    assert "DIVERGED" in explorer.figure.axes[0].get_title()
-    # the model keeps finite weights from before the divergence
-    assert all(np.isfinite(value).all() for value in explorer.model.params.values())
+    assert run.diverged and run.unstable
+    assert "learning rate 3 " in explorer.readout
+    assert f"→ diverged in epoch {len(run.train_loss) + 1}: the learning rate is too large" in explorer.readout
+    assert explorer.figure["axes"][0]["title"] == "learning rate 3 (DIVERGED)"
+    cross = labelled(explorer, 0, "diverged")
+    assert cross["marker"] == "x" and cross["x"] == [len(run.train_loss) + 1]
+    assert all(np.isfinite(value).all() for value in explorer.model.params.values())  # weights from before
 
 
-def test_sweep_marks_divergence_and_labels_every_run(regression_data):
-    X, y = regression_data
-    explorer = LearningRateExplorer(X, y, layer_sizes=[1, 16, 1], hidden_activation="tanh", epochs=200,
-                                    mode="sweep")
+def test_the_sweep_labels_every_run_and_marks_divergence(regression_data):
+    explorer = regression_explorer(regression_data, mode="sweep")
     verdicts = {run.learning_rate: run.verdict for run in explorer.sweep_runs}
-    assert verdicts == {1e-4: "too small", 1e-3: "too small", 1e-2: "too small", 0.1: "good",
-                        1.0: "too large", 10.0: "too large"}
+    assert verdicts == {1e-4: "too small", 1e-3: "too small", 1e-2: "too small", 0.1: "good", 1.0: "too large",
+                        10.0: "too large"}
     assert [run.diverged for run in explorer.sweep_runs] == [False] * 4 + [True] * 2
-    assert "final-diverged" in lines_by_gid(explorer.figure)
-    np.testing.assert_array_equal(lines_by_gid(explorer.figure)["final-diverged"].get_xdata(), [1.0, 10.0])
-    snapshot = explorer.snapshot()  # the static copy draws the small multiples as vectors
-    titles = [ax.get_title() for ax in snapshot.axes]
-    assert "α = 1: DIVERGED" in titles and "α = 0.1: good" in titles and "α = 0.0001: too small" in titles
+    crosses = labelled(explorer, 1, "diverged")
+    assert crosses["x"] == [1.0, 10.0] and crosses["y"][0] == crosses["y"][1]
+    assert crosses["y"][0] < explorer.figure["axes"][1]["ylim"][1]  # inside the picture, under the legend
+    assert labelled(explorer, 0, "diverged")["marker"] == "x"
+    assert "too small: 0.0001, 0.001, 0.01; good: 0.1; too large: 1, 10" in explorer.readout
 
 
-def test_sweep_on_the_moons_trains_each_rate_from_the_same_weights():
+def test_the_sweep_on_the_moons_trains_each_rate_from_the_same_weights_once():
     explorer = LearningRateExplorer()
-    explorer.mode_toggle.value = "sweep"
+    explorer.mode = "sweep"
     runs = explorer.sweep_runs
     assert [run.learning_rate for run in runs] == list(DEFAULT_SWEEP_RATES)
     assert len({run.initial_loss for run in runs} | {explorer.current.initial_loss}) == 1
     assert [run.verdict for run in runs] == ["too small"] * 3 + ["good"] * 2 + ["too large"]
-    assert "too small: 0.0001, 0.001, 0.01; good: 0.1, 1; too large: 10" in explorer.readout.value
-    assert explorer.sweep_seconds > 0
-    # the slider's own run is the star; moving it does not retrain the sweep
-    explorer.lr_slider.value = 0.3
+    assert "sweep (6 rates, " in explorer.readout
+    assert "too small: 0.0001, 0.001, 0.01; good: 0.1, 1; too large: 10" in explorer.readout
+    # left: each rate's training loss in its verdict's colour, labelled with its rate; right: its final loss
+    curves = items(explorer, 0, "line")[1:]  # after the loss before training
+    for run, curve in zip(runs, curves):
+        np.testing.assert_array_equal(curve["y"], run.history.train_loss)
+        assert curve["colour"] == learning_rate.VERDICT_COLOURS[run.verdict]
+    assert sorted(item["text"] for item in items(explorer, 0, "text")) == sorted(f"{r:g}" for r in DEFAULT_SWEEP_RATES)
+    good = labelled(explorer, 1, "good")
+    assert good["x"] == [0.1, 1.0] and good["y"] == [run.final_train_loss for run in runs[3:5]]
+    # the slider's own run is the star; moving it does not train the sweep again
+    explorer.learning_rate = 0.3
     assert explorer.sweep_runs is runs
-    assert explorer.current.learning_rate == 0.3
-    star = [line for line in explorer.figure.axes[-1].lines if line.get_marker() == "*"]
-    assert star and star[0].get_xdata()[0] == 0.3
-    # a new setting retrains it
-    explorer.epochs_slider.value = 100
+    assert labelled(explorer, 1, "the slider's run")["x"] == [0.3]
+    assert rate_in_readout(explorer) == 0.3
+    # another setting does
+    explorer.epochs = 100
     assert explorer.sweep_runs is not runs and len(explorer.sweep_runs[0].history.epoch) == 100
-
-
-def widget_pixels(explorer):
-    return np.asarray(Image.open(io.BytesIO(bytes(explorer.image.value))).convert("RGBA")).astype(int)
-
-
-def direct_pixels(explorer):
-    """The snapshot's drawing (every artist a vector, real legends) at the widget's size and dpi."""
-    figure = matplotlib.figure.Figure(figsize=explorer.figsize, dpi=explorer.dpi)
-    canvas = FigureCanvasAgg(figure)
-    explorer.draw(figure)
-    canvas.draw()
-    return np.asarray(canvas.buffer_rgba()).astype(int)
-
-
-def test_the_sweep_picture_matches_its_snapshot():
-    explorer = LearningRateExplorer(mode="sweep")
-    snapshot = explorer.snapshot()
-    assert len(snapshot.axes) == 7  # six small multiples and final loss vs learning rate
-    for index, run in enumerate(explorer.sweep_runs):
-        line = lines_by_gid(snapshot)[f"sweep{index}-train"]
-        np.testing.assert_array_equal(line.get_ydata(), run.history.train_loss)
-    # the widget pastes the small multiples as pixels: the final-loss axes are the only live ones
-    assert len(explorer.figure.axes) == 1
-
-
-@pytest.mark.parametrize("mode", ["single run", "sweep"])
-def test_the_widget_shows_what_the_snapshot_draws(mode):
-    """Pasted legends and small multiples, reused artists: the same pixels as drawing it all afresh
-    (legends are alpha-blended once more: a level or two of rounding)."""
-    explorer = LearningRateExplorer()
-    for rate in (0.01, 3.0, 1.0):
-        explorer.lr_slider.value = rate
-    explorer.mode_toggle.value = mode
-    explorer.lr_slider.value = 0.3
-    widget, direct = widget_pixels(explorer), direct_pixels(explorer)
-    assert widget.shape == direct.shape == (344, 880, 4)
-    assert np.abs(widget - direct).max() <= 3
-
-
-def test_a_slider_change_updates_the_same_artists():
-    explorer = LearningRateExplorer(learning_rate=0.01)
-    axes = list(explorer.figure.axes)
-    line = lines_by_gid(explorer.figure)["current-train"]
-    before = line.get_ydata().copy()
-    explorer.lr_slider.value = 1.0
-    assert list(explorer.figure.axes) == axes  # no figure.clear(): the axes, their ticks and lines stay
-    assert lines_by_gid(explorer.figure)["current-train"] is line
-    assert not np.array_equal(line.get_ydata(), before)
-    np.testing.assert_array_equal(line.get_ydata(), explorer.current.history.train_loss)
-    drawn = explorer._stamps.drawn
-    explorer.lr_slider.value = 0.01  # the same legends as before: pasted, not drawn again
-    explorer.lr_slider.value = 1.0
-    assert explorer._stamps.drawn == drawn
-    # a new layout (the sweep) builds new axes, and going back builds the single-run ones again
-    explorer.mode_toggle.value = "sweep"
-    assert explorer.figure.axes[0] not in axes
-    sweep_axes = explorer.figure.axes[0]
-    explorer.lr_slider.value = 0.3
-    assert explorer.figure.axes == [sweep_axes]
-
-
-def test_a_long_sweep_is_announced_in_the_readout_before_it_starts(monkeypatch):
-    explorer = LearningRateExplorer(epochs=60)
-    events = []
-    explorer.readout.observe(lambda change: events.append(("readout", change["new"])), names="value")
-    explorer.image.observe(lambda change: events.append(("image", None)), names="value")
-    explorer.mode_toggle.value = "sweep"  # quick: no announcement
-    assert [kind for kind, _ in events] == ["image", "readout"]
-    assert not events[-1][1].startswith("training")
-
-    monkeypatch.setattr(learning_rate, "LONG_SECONDS", 0.0)  # as if every training took long
-    events.clear()
-    with warnings.catch_warnings():
-        warnings.simplefilter("error")  # no NaN warnings, no DivergenceWarning (10 diverges)
-        explorer.batch_dropdown.value = 32
-    messages = [value for kind, value in events if kind == "readout"]
-    assert messages[0].startswith("training learning rate 0.1 at batch size 32, 60 epochs (about ")
-    n = len(explorer.sweep_rates) - 1  # the slider's rate 0.1 is one of them: already trained
-    assert messages[1].startswith(f"training {n} runs at batch size 32, 60 epochs each (about ")
-    assert messages[2].startswith(f"training {n} runs at batch size 32: 1 of {n} done, about ")
-    assert len(messages) == n + 2
-    # the new picture, then the final readout, last
-    assert events[-2][0] == "image" and events[-1][0] == "readout"
-    assert events[-1][1] == explorer.readout.value and explorer.readout.value.startswith("learning rate 0.1 ")
-    assert "sweep of 6 learning rates" in explorer.readout.value
-    assert [run.settings[2] for run in explorer.sweep_runs] == [32] * 6
-
-
-def test_the_time_estimate_follows_the_runs():
-    explorer = LearningRateExplorer(epochs=100)
-    run = explorer.current
-    assert explorer.estimate_seconds() == pytest.approx(run.seconds)
-    assert explorer.estimate_seconds((200, "constant", None)) == pytest.approx(2 * run.seconds)
-    assert explorer.estimate_seconds((100, "constant", 1)) > 20 * explorer.estimate_seconds()
-    assert explorer.estimate_seconds(runs=6) == pytest.approx(6 * run.seconds)
 
 
 def test_the_sweep_reuses_a_run_the_slider_made_without_touching_it():
     explorer = LearningRateExplorer(learning_rate=1.0)
     own = explorer.current
-    explorer.mode_toggle.value = "sweep"
-    same = [run for run in explorer.sweep_runs if run.learning_rate == 1.0][0]
-    assert same is not own and same.history is own.history and same.verdict == "good"
-    assert own.verdict is None
+    explorer.mode = "sweep"
+    (same,) = [run for run in explorer.sweep_runs if run.learning_rate == 1.0]
+    assert same is not own and same.history is own.history and same.verdict == "good" and own.verdict is None
     fresh = explorer.train_run(1.0, own.settings, explorer._sweep_model)
     assert fresh.history.train_loss == own.history.train_loss  # what training it again would give
 
 
-# --- the rule -------------------------------------------------------------------------
+def test_the_panel_keeps_its_size_in_both_modes():
+    explorer = LearningRateExplorer()
+    single = explorer.figure
+    explorer.mode = "sweep"
+    sweep = explorer.figure
+    assert (single["width"], single["height"]) == (sweep["width"], sweep["height"])
+    assert [ax["box"] for ax in single["axes"]] == [ax["box"] for ax in sweep["axes"]]
+    assert explorer.controls_height == 60  # two rows of controls, whatever their values
+
+
+def test_long_training_is_announced_before_it_starts(monkeypatch):
+    explorer = LearningRateExplorer(epochs=60)
+    said = []
+    explorer.observe(lambda change: said.append(change["new"]), names="busy")
+    explorer.mode = "sweep"  # 5 x 60 full-batch updates: quick, nothing to announce
+    assert said == []
+    explorer.batch_size = 8  # 60 epochs x 18 batches of 8 (140 examples): 1080 updates a run
+    assert explorer.updates() == 1080
+    n = len(DEFAULT_SWEEP_RATES) - 1  # the slider's rate 0.1 is one of them: already trained
+    assert said[:-1] == [f"sweep: training {n} runs of 1080 parameter updates, {done} done..." for done in range(n)]
+    assert said[-1] == "" and explorer.readout.startswith("learning rate 0.1 ")  # then the picture
+    assert [run.settings[2] for run in explorer.sweep_runs] == [8] * 6
+    monkeypatch.setattr(learning_rate, "LONG_UPDATES", 1000)
+    said.clear()
+    explorer.mode = "single run"
+    explorer.learning_rate = 0.2
+    assert said == ["training learning rate 0.2: 1080 parameter updates...", ""]
+    assert explorer.updates((10, "constant", 1)) == 1400 and explorer.updates((10, "constant", None)) == 10
+
+
+# --- the rule --------------------------------------------------------------------------------
 
 
 def fake_run(rate, losses, initial=1.0, diverged=False):
@@ -341,12 +287,14 @@ def test_classify_runs_follows_the_documented_rule():
     assert classify_runs(runs) == ["too small", "too small", "good", "good", "too large", "too large", "too large",
                                    "too large"]
     assert classify_runs([fake_run(10.0, [], diverged=True)]) == ["too large"]
+    assert classify_runs([fake_run(1e-4, [1.0, 1.0])]) == ["too small"]  # stable, but nothing came down
     assert runs[5].problem().startswith("the loss rose above its starting value")
     assert runs[6].problem().startswith("the loss went back up")
     assert runs[7].problem() == "diverged in epoch 2"
+    assert runs[3].problem() == "" and not runs[3].unstable
 
 
-# --- constructor arguments ------------------------------------------------------------
+# --- arguments -------------------------------------------------------------------------------
 
 
 def test_lessons_pass_their_own_data_and_layer_sizes():
@@ -354,28 +302,42 @@ def test_lessons_pass_their_own_data_and_layer_sizes():
     explorer = LearningRateExplorer(X, y, layer_sizes=[2, 8, 8, 1], learning_rate=0.5, epochs=50, seed=3)
     assert explorer.model.layer_sizes == [2, 8, 8, 1]
     assert len(explorer.X_train) == 140 and len(explorer.validation[0]) == 60
-    X_blobs, y_blobs = mlp.data.make_blobs(150, centers=3, seed=0)
-    three = LearningRateExplorer(X_blobs[:100], y_blobs[:100], X_val=X_blobs[100:], y_val=y_blobs[100:])
-    assert three.model.layer_sizes == [2, 16, 3] and three.model.output_activation.name == "softmax"
-    assert len(three.X_train) == 100
-    no_validation = LearningRateExplorer(X, y, val_size=0)
-    assert no_validation.validation is None and "validation loss" not in no_validation.readout.value
-    with pytest.raises(ValueError, match="layer_sizes starts with 3 inputs but X has 2 features"):
-        LearningRateExplorer(X, y, layer_sizes=[3, 4, 1])
-    with pytest.raises(ValueError, match="learning_rate must be between"):
-        LearningRateExplorer(learning_rate=50)
-    with pytest.raises(ValueError, match="give both X and y"):
-        LearningRateExplorer(X)
-    with pytest.raises(ValueError, match="sweep_rates"):
-        LearningRateExplorer(sweep_rates=[0.1, 0.1, 0.1, 1.0])
+    without = LearningRateExplorer(X, y, val_size=0)
+    assert without.validation is None and "validation" not in without.readout
+    assert [item["colour"] for item in items(without, 1, "points")] == ["#555", "black"]  # no hollow validation
     assert LearningRateExplorer(sweep_rates=[0.3, 0.01, 1, 0.1], mode="sweep").sweep_rates == (0.01, 0.1, 0.3, 1.0)
 
 
-def test_snapshot_is_a_static_copy_of_the_single_run_picture():
+@pytest.mark.parametrize("kwargs, error, message", [
+    ({"layer_sizes": [3, 4, 1]}, ValueError, "layer_sizes starts with 3 inputs but X has 2 features"),
+    ({"learning_rate": 50}, traitlets.TraitError, "learning_rate.*should not be greater than 10.0, but a value of 50"),
+    ({"schedule": "cosine"}, traitlets.TraitError, r"schedule.*expected any of \['constant'.*not the str 'cosine'"),
+    ({"mode": "both"}, traitlets.TraitError, "mode.*expected any of.*'both'"),
+    ({"sweep_rates": [0.1, 0.1, 0.1, 1.0]}, ValueError, r"4 to 6 different positive learning rates; got \[0.1, 0.1"),
+    ({"X": np.zeros((5, 2))}, ValueError, "give both X and y"),
+])
+def test_bad_arguments_are_refused_saying_what_was_expected(kwargs, error, message):
+    with pytest.raises(error, match=message):
+        LearningRateExplorer(**kwargs)
+
+
+def test_a_learning_rate_outside_the_slider_is_refused_and_nothing_changes():
     explorer = LearningRateExplorer()
-    explorer.lr_slider.value = 0.5
-    snapshot = explorer.snapshot()
-    assert isinstance(snapshot, matplotlib.figure.Figure)
-    assert tuple(snapshot.get_size_inches()) == explorer.figsize
-    np.testing.assert_array_equal(lines_by_gid(snapshot)["current-train"].get_ydata(),
-                                  explorer.current.history.train_loss)
+    before = explorer.figure
+    with pytest.raises(traitlets.TraitError, match="should not be less than 0.0001"):
+        explorer.learning_rate = 1e-5
+    assert explorer.figure is before and explorer.learning_rate == 0.1
+
+
+def test_snapshot_is_a_figure_of_the_current_state():
+    explorer = LearningRateExplorer()
+    explorer.learning_rate = 0.5
+    figure = explorer.snapshot()
+    try:
+        left, right = figure.axes
+        assert left.get_title() == "learning rate 0.5" and right.get_title() == "your runs with these settings"
+        train = [line for line in left.lines if line.get_label() == "training loss"][0]
+        np.testing.assert_array_equal(train.get_ydata(), explorer.current.history.train_loss)
+        assert left.get_yscale() == "log" and right.get_xscale() == "log"
+    finally:
+        plt.close(figure)

@@ -1,310 +1,199 @@
-"""The Playground widget, driven in plain pytest (ipywidgets' dummy comm fires observers at once)."""
+"""The playground drawn in the browser: what its kernel side does with each setting and button.
 
-import asyncio
-import warnings
+Outside a front end the widget's comm is a dummy: setting a trait runs its observers at once, and the
+page's messages (Step, Reset, scrub) are given to the handler directly, as the page would send them.
+"""
 
-import matplotlib.pyplot as plt
 import numpy as np
 import pytest
+import traitlets
 
 import mlp
-from mlp.widgets.playground import Playground
+from mlp.rng import make_rng
+from mlp.widgets.playground import FEATURES, GRID, Playground
 
-PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
+
+def press(playground, action, **content):
+    playground._on_message(playground, {"do": action, **content}, [])
 
 
 @pytest.fixture
 def playground():
-    return Playground(dataset="circles", seed=0)
+    return Playground()
 
 
-def diverging_playground():
-    """A setting that reliably blows up in the first epoch: ReLU layers with learning rate 10."""
-    return Playground(dataset="xor", activation="relu", hidden_layers=2, units=8, learning_rate=10.0, batch_size=16)
+def test_it_starts_at_epoch_0_with_a_frame_for_every_unit(playground):
+    frame = playground.frame
+    assert frame["epoch"] == 0 and frame["layer_sizes"] == [2, 4, 2, 1]
+    assert len(frame["units"]) == (4 + 2) * GRID * GRID and len(frame["inputs"]) == 2 * GRID * GRID
+    assert len(frame["train_loss"]) == len(frame["val_loss"]) == 1
+    assert len(np.frombuffer(playground.points, np.float32)) == 4 * 200  # (x1, x2, class, validation?) per point
 
 
-def weights_equal(a, b):
-    return set(a) == set(b) and all(np.array_equal(a[name], b[name]) for name in a)
+def test_step_trains_exactly_one_epoch_as_fit_would(playground):
+    twin = mlp.MLP([2, 4, 2, 1], hidden_activation="tanh", output_activation="sigmoid", seed=2)
+    twin_optimizer, shuffle = mlp.optimizers.GradientDescent(0.03), make_rng(3)
+    press(playground, "step")
+    press(playground, "step")
+    for epoch in range(2):
+        twin.fit(playground.X_train, playground.y_train, epochs=1, optimizer=twin_optimizer, batch_size=10,
+                 seed=shuffle, progress=False)
+    assert playground.frame["epoch"] == 2 and len(playground.frame["train_loss"]) == 3
+    for name, value in playground.model.get_weights().items():
+        np.testing.assert_array_equal(value, twin.get_weights()[name])
 
 
-# --- structure -----------------------------------------------------------------------------
-
-
-def test_css_classes_and_initial_state(playground):
-    assert "playground" in playground.container._dom_classes
-    assert "playground-readout" in playground.readout._dom_classes
-    for button, name in ((playground.play_button, "play"), (playground.pause_button, "pause"),
-                         (playground.step_button, "step"), (playground.reset_button, "reset")):
-        assert f"playground-{name}" in button._dom_classes
-    assert "playground-epoch" in playground.epoch_label._dom_classes
-    assert playground.epoch_label.value == "epoch 0"
-    assert playground.epoch == 0 and len(playground.train_loss) == 1
-    assert bytes(playground.image.value).startswith(PNG_MAGIC)
-    assert "epoch 0" in playground.readout.value and "learning rate 0.1" in playground.readout.value
-    assert playground.model.layer_sizes == [2, 6, 6, 1]
-    assert playground.model.output_activation.name == "sigmoid"
-    assert not playground.play_button.disabled and playground.pause_button.disabled
-
-
-def test_the_data_is_split_and_standardised_for_the_network(playground):
-    assert len(playground.X_train) + len(playground.X_val) == 200
-    assert len(playground.X_val) == 60  # validation share 0.3
-    Xs = playground.scaler.transform(playground.X_train)
-    np.testing.assert_allclose(Xs.mean(axis=0), 0, atol=1e-12)
-    np.testing.assert_allclose(Xs.std(axis=0), 1, atol=1e-12)
-
-
-# --- Step, Reset ---------------------------------------------------------------------------
-
-
-def test_step_advances_exactly_one_epoch_and_redraws(playground):
-    before_weights = playground.model.get_weights()
-    before_heatmap = playground._artists["heatmap"].get_array().copy()
-    before_png = bytes(playground.image.value)
-    playground.step_button.click()
-    assert playground.epoch == 1 and playground.epoch_label.value == "epoch 1"
-    assert len(playground.train_loss) == len(playground.val_loss) == 2
-    assert not weights_equal(before_weights, playground.model.get_weights())
-    assert not np.array_equal(before_heatmap, playground._artists["heatmap"].get_array())
-    assert bytes(playground.image.value) != before_png
-    x, y = playground._artists["train_line"].get_data()
-    assert list(x) == [0, 1] and list(y) == playground.train_loss
-    assert "epoch 1" in playground.readout.value
-    playground.step()
-    assert playground.epoch == 2 and playground.epoch_label.value == "epoch 2"
-
-
-def test_the_curves_are_mlp_train_s_losses(playground):
-    """Each epoch's losses are those mlp.train reports for the same one-epoch run."""
-    model = mlp.MLP([2, 6, 6, 1], hidden_activation="tanh", seed=playground.seed + 2)
-    assert weights_equal(model.get_weights(), playground.model.get_weights())
-    playground.step()
-    history = model.fit(playground._Xs_train, playground.y_train, epochs=1, learning_rate=0.1, batch_size=16,
-                        validation_data=(playground._Xs_val, playground.y_val), seed=playground.seed + 3,
-                        progress=False, train_metrics="end_of_epoch")  # the playground draws the weights' own loss
-    assert playground.train_loss[1] == pytest.approx(history.train_loss[0], rel=1e-12)
-    assert playground.val_loss[1] == pytest.approx(history.val_loss[0], rel=1e-12)
-    assert playground.train_loss[0] == pytest.approx(history.initial_train_loss, rel=1e-12)
-
-
-def test_reset_restores_the_initial_weights_exactly(playground):
-    initial = playground.model.get_weights()
-    same_seed = mlp.MLP([2, 6, 6, 1], hidden_activation="tanh", seed=playground.seed + 2).get_weights()
-    assert weights_equal(initial, same_seed)
+def test_reset_goes_back_to_the_same_initial_weights(playground):
+    start = {name: value.copy() for name, value in playground.model.get_weights().items()}
     playground.step(5)
-    first_run = list(playground.train_loss)
-    assert not weights_equal(initial, playground.model.get_weights())
-    playground.reset_button.click()
-    assert weights_equal(initial, playground.model.get_weights())
-    assert playground.epoch == 0 and playground.epoch_label.value == "epoch 0"
-    assert len(playground.train_loss) == 1
-    playground.step(5)  # the same shuffles again: the same curve, bit for bit
-    assert playground.train_loss == first_run
+    press(playground, "reset")
+    assert playground.frame["epoch"] == 0
+    for name, value in playground.model.get_weights().items():
+        np.testing.assert_array_equal(value, start[name])
 
 
-# --- settings ------------------------------------------------------------------------------
-
-
-def test_every_setting_but_the_learning_rate_rebuilds_and_resets(playground):
-    changes = [("dataset_menu", "moons"), ("noise_slider", 0.3), ("validation_slider", 0.5),
-               ("layers_slider", 3), ("units_slider", 4), ("activation_menu", "relu"), ("batch_menu", 0)]
-    for attribute, value in changes:
-        playground.step(2)
-        X_before = playground.X_train.copy()
-        getattr(playground, attribute).value = value
-        assert playground.epoch == 0 and playground.epoch_label.value == "epoch 0", attribute
-        assert len(playground.train_loss) == 1, attribute
-        assert weights_equal(playground.model.get_weights(), playground.initial_weights), attribute
-        if attribute in ("dataset_menu", "noise_slider", "validation_slider"):
-            assert X_before.shape != playground.X_train.shape or not np.array_equal(X_before, playground.X_train)
-    assert playground.model.layer_sizes == [2, 4, 4, 4, 1]
-    assert [layer.activation.name for layer in playground.model.layers] == ["relu"] * 3 + ["sigmoid"]
-    assert len(playground.X_val) == 100 and playground.batch_size is None
-    offsets = playground._artists["val_points"].get_offsets()
-    np.testing.assert_array_equal(offsets, playground.X_val)  # the picture shows the new points
-
-
-def test_the_same_settings_give_the_same_start(playground):
-    weights, X = playground.model.get_weights(), playground.X_train.copy()
-    playground.dataset_menu.value = "xor"
-    playground.dataset_menu.value = "circles"
-    assert weights_equal(weights, playground.model.get_weights())
-    np.testing.assert_array_equal(X, playground.X_train)
-
-
-def test_blobs_with_three_or_more_classes_get_a_softmax_output(playground):
-    assert playground.classes_slider.disabled
-    playground.dataset_menu.value = "blobs"
-    assert not playground.classes_slider.disabled
-    assert playground.model.output_activation.name == "softmax" and playground.model.n_outputs == 3
-    assert set(np.unique(playground.y_train)) == {0, 1, 2}
-    playground.classes_slider.value = 4
-    assert playground.model.n_outputs == 4
+def test_the_learning_rate_changes_live_and_the_rest_rebuilds(playground):
+    playground.step(3)
+    playground.learning_rate = 0.3
+    assert playground.epoch == 3  # live: training goes on from where it was
     playground.step()
-    assert "predicted class" in playground._artists["map_title"].get_text()
-    playground.classes_slider.value = 2
-    assert playground.model.output_activation.name == "sigmoid" and playground.model.n_outputs == 1
+    assert playground._optimizer.learning_rate == 0.3 and playground.epoch == 4  # read at the epoch boundary
+    playground.features = ["sin x1", "x1", "x2²"]
+    assert playground.features == ["x1", "x2²", "sin x1"]  # the menu's order
+    assert playground.epoch == 0 and playground.frame["layer_sizes"] == [3, 4, 2, 1]
+    playground.hidden = [8, 8, 3]
+    assert playground.frame["layer_sizes"] == [3, 8, 8, 3, 1]
+    playground.dataset = "xor"
+    assert playground.frame["epoch"] == 0
 
 
-@pytest.mark.parametrize("dataset", ["xor", "circles", "moons", "spirals", "blobs"])
-def test_every_dataset_trains(dataset):
-    playground = Playground(dataset=dataset, learning_rate=0.3)
-    playground.step(30)
-    assert playground.epoch == 30
+def test_the_input_pictures_are_the_chosen_features_over_the_plane(playground):
+    playground.features = ["x1", "x1x2"]
+    pictures = np.frombuffer(playground.frame["inputs"], np.uint8).reshape(2, GRID, GRID)
+    assert pictures[0][0, 0] == 0 and pictures[0][0, -1] == 255  # x1 grows to the right
+    assert pictures[1][0, 0] == 255 and pictures[1][0, -1] == 0  # x1 x2: + at lower left, - at lower right
+
+
+@pytest.mark.parametrize("setting, value, fragment", [("features", [], "at least one input feature"),
+                                                      ("hidden", [4, 9], "1 to 8 units"),
+                                                      ("hidden", [1] * 7, "0 to 6 hidden layers")])
+def test_impossible_settings_are_refused_with_the_reason(playground, setting, value, fragment):
+    before = getattr(playground, setting)
+    with pytest.raises(traitlets.TraitError, match=fragment):
+        setattr(playground, setting, value)
+    assert getattr(playground, setting) == before
+
+
+def test_a_divergence_stops_play_with_the_guards_message_and_keeps_the_weights(playground, monkeypatch):
+    """Cross-entropy from logits rarely blows up, so fit's guard is made to trip: the widget must pass on
+    its message, stop, keep the weights fit kept, and go on from them at the next Step."""
+    playground.step(2)
+    kept = {name: value.copy() for name, value in playground.model.get_weights().items()}
+    real_fit = playground.model.fit
+    monkeypatch.setattr(playground.model, "fit", lambda *a, **k: mlp.training.History(
+        diverged=True, message="The loss diverged in epoch 3 (the learning rate is too large)."))
+    playground.playing = False
+    playground.step()
+    assert playground.diverged and not playground.playing and playground.epoch == 2
+    assert "diverged in epoch 3" in playground.message and "Lower the learning rate" in playground.message
+    for name, value in playground.model.get_weights().items():
+        np.testing.assert_array_equal(value, kept[name])
+    monkeypatch.setattr(playground.model, "fit", real_fit)
+    playground.step()
+    assert not playground.diverged and playground.message == "" and playground.epoch == 3
+
+
+def test_the_timeline_scrubs_back_to_a_kept_frame(playground):
+    for _ in range(4):
+        press(playground, "step")
+    assert playground.timeline == [0, 1, 2, 3, 4]
+    press(playground, "scrub", epoch=2)
+    assert playground.frame["epoch"] == 2 and len(playground.frame["train_loss"]) == 3
+    press(playground, "step")  # training goes on from the newest weights, not the scrubbed frame
+    assert playground.frame["epoch"] == 5
+
+
+def test_play_without_an_event_loop_says_what_to_do(playground):
+    playground.playing = True
+    assert not playground.playing and "step()" in playground.message
+    assert set(FEATURES) >= set(playground.features)
+
+
+def test_where_widgets_do_not_run_its_output_is_the_current_picture(playground):
+    """GitHub and nbviewer show the richest form they can: a picture of the network now, not a class name."""
+    import base64
+    import io
+
+    from PIL import Image
+
+    playground.step(10)
+    data = playground._repr_mimebundle_()
+    data = data[0] if isinstance(data, tuple) else data
+    assert "application/vnd.jupyter.widget-view+json" in data and "Playground:" in data["text/plain"]
+    picture = np.asarray(Image.open(io.BytesIO(base64.b64decode(data["image/png"]))).convert("RGB")).astype(int)
+    assert picture.shape[0] == 400 and picture.shape[1] > 600
+    orange = np.abs(picture - [245, 147, 34]).sum(axis=2) < 40
+    blue = np.abs(picture - [8, 119, 189]).sum(axis=2) < 40
+    assert orange.sum() > 200 and blue.sum() > 200  # the units' pictures and the two classes' points
+
+
+def test_regression_trains_a_linear_output_on_a_continuous_target(playground):
+    playground.problem = "regression"
+    assert playground.dataset == "plane" and playground.model.output_activation.name == "linear"
+    assert playground.model.loss.name == "mean_squared_error" and playground.frame["epoch"] == 0
+    points = np.frombuffer(playground.points, np.float32).reshape(-1, 4)
+    assert len(np.unique(points[:, 2])) > 100 and np.abs(points[:, 2]).max() <= 1  # a continuous target
+    playground.dataset = "gaussians"
+    playground.step(20)
     assert playground.train_loss[-1] < playground.train_loss[0]
+    with pytest.raises(traitlets.TraitError, match="regression data sets"):
+        playground.dataset = "circles"
+    playground.problem = "classification"
+    assert playground.dataset == "circles" and playground.model.output_activation.name == "sigmoid"
 
 
-def test_no_hidden_layer_is_logistic_regression(playground):
-    playground.layers_slider.value = 0
-    assert playground.model.layer_sizes == [2, 1]
-    assert playground.units_slider.disabled
+def test_a_playground_can_start_with_any_settings():
+    playground = Playground(problem="regression", dataset="gaussians", hidden=[3], noise=0.2, seed=5)
+    assert playground.dataset == "gaussians" and playground.frame["layer_sizes"] == [2, 3, 1]
+
+
+@pytest.mark.parametrize("regularization", ["none", "L1", "L2"])
+def test_the_regularisation_is_fits_penalty_read_live(playground, regularization, monkeypatch):
+    playground.step(2)
+    playground.regularization, playground.regularization_rate = regularization, 0.01
+    assert playground.epoch == 2  # live: no new network
+    seen = []
+    real_fit = playground.model.fit
+    monkeypatch.setattr(playground.model, "fit", lambda *a, **k: seen.append(k) or real_fit(*a, **k))
     playground.step()
-    assert playground.epoch == 1
+    penalty = {"none": {}, "L1": {"l1": 0.01}, "L2": {"l2": 0.01}}[regularization]
+    assert {k: v for k, v in seen[0].items() if k in ("l1", "l2")} == penalty
 
 
-# --- the learning rate ---------------------------------------------------------------------
+def test_the_ratio_of_training_data_and_the_noise_make_new_data(playground):
+    points = np.frombuffer(playground.points, np.float32).reshape(-1, 4)
+    assert points[:, 3].sum() == 100 and len(playground.X_train) == 100  # half held out
+    playground.step(2)
+    playground.validation_share = 0.2
+    points = np.frombuffer(playground.points, np.float32).reshape(-1, 4)
+    assert points[:, 3].sum() == 40 and len(playground.X_train) == 160 and playground.epoch == 0
+    before = playground.X_train.copy()
+    playground.noise = 0.3
+    assert not np.array_equal(before, playground.X_train)
+    with pytest.raises(traitlets.TraitError):
+        playground.validation_share = 0.95
 
 
-def test_the_learning_rate_changes_live_without_a_reset(playground):
-    playground.step(3)
-    weights = playground.model.get_weights()
-    playground.learning_rate_slider.value = 1.0
-    assert playground.epoch == 3 and weights_equal(weights, playground.model.get_weights())
-    assert "learning rate 1" in playground.readout.value
-    playground.step()
-    assert playground.epoch_learning_rates == [0.1, 0.1, 0.1, 1.0]
-    assert playground.optimizer.learning_rate == 1.0
+def test_the_static_picture_follows_show_test_data_and_discretise(playground):
+    pictures = set()
+    for show, discrete in [(False, False), (True, False), (False, True)]:
+        playground.show_test_data, playground.discretize = show, discrete
+        pictures.add(playground.static_png())
+    assert len(pictures) == 3
 
 
-def test_a_larger_learning_rate_gives_a_different_loss():
-    slow = Playground(learning_rate=0.001)
-    fast = Playground(learning_rate=0.3)
-    assert slow.train_loss[0] == fast.train_loss[0]  # the same start
-    slow.step(20)
-    fast.step(20)
-    assert fast.train_loss[-1] < slow.train_loss[-1] - 0.1
-
-
-# --- divergence ----------------------------------------------------------------------------
-
-
-def test_divergence_is_reported_not_raised():
-    playground = diverging_playground()
-    initial = playground.model.get_weights()
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        playground.step(3)
-    assert not caught, [str(w.message) for w in caught]
-    assert playground.diverged and playground.epoch == 0
-    assert weights_equal(initial, playground.model.get_weights())  # the weights from before the bad epoch
-    assert "diverged in epoch 1" in playground.message
-    assert "try 1" in playground.message
-    assert playground.message in playground.readout.value
-    assert "diverged" in playground._artists["loss_title"].get_text()
-    assert all(np.isfinite(playground.train_loss))
-    # a smaller learning rate carries on from there
-    playground.learning_rate_slider.value = 0.1
-    playground.step()
-    assert not playground.diverged and playground.epoch == 1 and "diverged" not in playground.readout.value
-
-
-# --- Play / Pause --------------------------------------------------------------------------
-
-
-def test_play_runs_as_a_task_and_pause_stops_it(playground):
-    async def scenario():
-        playground.play_button.click()
-        assert playground.playing and playground.play_button.disabled and not playground.pause_button.disabled
-        await asyncio.sleep(0.8)
-        assert playground.epoch > 0  # trained while this coroutine waited: the loop was free
-        playground.pause_button.click()
-        stopped_at = playground.epoch
-        assert playground.epoch_label.value == f"epoch {stopped_at}"
-        await asyncio.sleep(0.4)
-        return stopped_at
-
-    stopped_at = asyncio.run(scenario())
-    assert stopped_at > 0
-    assert playground.epoch == stopped_at and playground.epoch_label.value == f"epoch {stopped_at}"
-    assert not playground.playing and playground._task is None
-    assert not playground.play_button.disabled and playground.pause_button.disabled
-    assert f"epoch {stopped_at} (paused)" in playground.readout.value
-    assert len(playground.train_loss) == stopped_at + 1
-
-
-def test_the_learning_rate_slider_is_read_while_playing(playground):
-    async def scenario():
-        playground.play()
-        await asyncio.sleep(0.5)
-        playground.learning_rate_slider.value = 0.5
-        await asyncio.sleep(0.5)
-        playground.pause()
-
-    asyncio.run(scenario())
-    rates = playground.epoch_learning_rates
-    assert rates[0] == 0.1 and rates[-1] == 0.5
-    assert rates == sorted(rates)  # switched once, at an epoch boundary
-    assert len(rates) == playground.epoch
-
-
-def test_a_setting_change_while_playing_stops_and_resets(playground):
-    async def scenario():
-        playground.play()
-        await asyncio.sleep(0.5)
-        playground.dataset_menu.value = "moons"
-        await asyncio.sleep(0.3)
-
-    asyncio.run(scenario())
-    assert not playground.playing and playground.epoch == 0 and playground.epoch_label.value == "epoch 0"
-
-
-def test_divergence_while_playing_stops_playing():
-    playground = diverging_playground()
-
-    async def scenario():
-        with warnings.catch_warnings(record=True) as caught:
-            warnings.simplefilter("always")
-            task = playground.play()
-            await asyncio.wait_for(task, timeout=60)  # a bound: it diverges within a few epochs
-        return caught
-
-    caught = asyncio.run(scenario())
-    assert not caught
-    assert playground.diverged and not playground.playing and playground._task is None
-    assert "diverged" in playground.readout.value
-    assert not playground.play_button.disabled
-
-
-# --- the picture ---------------------------------------------------------------------------
-
-
-def test_the_readout_is_updated_last(playground):
-    order = []
-    playground.image.observe(lambda change: order.append("image"), names="value")
-    playground.readout.observe(lambda change: order.append("readout"), names="value")
-    playground.epoch_label.observe(lambda change: order.append("epoch"), names="value")
-    for action in (playground.step, lambda: setattr(playground.noise_slider, "value", 0.2), playground.step,
-                   playground.reset):
-        order.clear()
-        action()
-        assert order[-2:] == ["image", "readout"], order
-
-
-def test_snapshot_is_a_static_copy(playground):
-    playground.step(3)
-    figure = playground.snapshot()
-    try:
-        assert len(figure.axes) == 2
-        assert figure.axes[0].get_title() == playground._artists["map_title"].get_text()
-        line = figure.axes[1].get_lines()[0]
-        assert list(line.get_ydata()) == playground.train_loss
-    finally:
-        plt.close(figure)
-
-
-def test_the_figure_keeps_its_size_and_layout(playground):
-    positions = [ax.get_position().bounds for ax in playground.figure.axes]
-    playground.step(5)
-    playground.dataset_menu.value = "spirals"
-    assert [ax.get_position().bounds for ax in playground.figure.axes] == positions
-    assert len(playground.figure.axes) == 2
+def test_long_loss_curves_are_sent_thinned_to_the_first_and_latest_epochs(playground, monkeypatch):
+    monkeypatch.setattr("mlp.widgets.playground.CURVE_POINTS", 3)
+    playground.step(6)
+    assert playground.frame["train_loss"] == [playground.train_loss[i] for i in (0, 3, 6)]
+    assert playground.frame["val_loss"] == [playground.val_loss[i] for i in (0, 3, 6)]

@@ -5,7 +5,9 @@
 - DescentExplorer (lesson 7): gradient descent step by step on a 1-D curve and a 2-D bowl.
 - OptimizerRace (lesson 8): GD, momentum, Nesterov, RMSProp and Adam racing on a 2-D surface.
 - ActivationExplorer (lesson 3): f and f', gradients through a deep stack, dead units.
-- Playground (lesson 9): TensorFlow Playground in a notebook, with Play / Pause / Step / Reset.
+- Playground (lesson 9): TensorFlow Playground in a notebook, drawn in the browser: the network view (a picture
+  per feature and unit, edges by weight), classification or regression, L1 / L2, Play / Pause / Step / Reset,
+  a timeline, each layer's |dW| and the dead units.
 
 Each one displays itself in Jupyter and Voila; where widgets do not run (GitHub, nbviewer), its output
 shows its current picture instead, and ``snapshot()`` returns that picture as a figure.

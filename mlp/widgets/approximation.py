@@ -67,6 +67,7 @@ def bump_approximation(target, interval, n):
 class ApproximationExplorer(CanvasPanel):
     """A target function, its sum-of-bumps approximation and the bumps, with the largest error."""
 
+    css_class = traitlets.Unicode("approximation-explorer").tag(sync=True)
     target = traitlets.Unicode("sine").tag(sync=True)
     bumps = traitlets.Int(4).tag(sync=True)
     show_bumps = traitlets.Bool(True).tag(sync=True)
@@ -77,7 +78,6 @@ class ApproximationExplorer(CanvasPanel):
             raise ValueError(f"target must be one of {sorted(TARGETS)}; got {target!r}")
         self.points = int(points)
         super().__init__(target=target, bumps=int(bumps), show_bumps=bool(show_bumps),
-                         css_class="approximation-explorer",
                          controls=[choice("target", "target", list(TARGETS), menu=True), slider("bumps", "bumps", 1, 40, 1, integer=True),
                                    choice("show_bumps", "show the bumps", [True, False], ["yes", "no"])])
         self.redraw()

@@ -20,7 +20,10 @@ function ticks(low, high, log) {  // about five round values inside [low, high];
     const first = Math.ceil(Math.log10(low) - 1e-9), last = Math.floor(Math.log10(high) + 1e-9);
     const every = Math.max(1, Math.ceil((last - first + 1) / 6)), out = [];
     for (let k = first; k <= last; k += every) out.push(10 ** k);
-    return out;
+    if (out.length >= 3) return out;
+    const more = [];  // less than about two decades: 1, 2 and 5 times each power of ten
+    for (let k = first - 1; k <= last; k++) for (const m of [1, 2, 5]) if (m * 10 ** k >= low && m * 10 ** k <= high) more.push(Number((m * 10 ** k).toPrecision(6)));
+    return more;
   }
   const span = high - low, power = 10 ** Math.floor(Math.log10(span / 5));
   const step = [1, 2, 5, 10].map((m) => m * power).find((s) => span / s <= 6.5);
@@ -148,6 +151,17 @@ function control(model, spec, send) {  // one labelled control, bound to the mod
     button.addEventListener("click", () => model.send({ do: spec.name }));
     box.replaceChildren(button);
     return [box, () => {}];
+  }
+  if (spec.kind === "checks") {  // any of the values: a button each, pressed (bold) when in the list
+    const buttons = spec.options.map((value, i) => {
+      const b = element("button", { textContent: spec.labels[i] }, "font: 12px sans-serif; margin: 0");
+      b.addEventListener("click", () => { const now = model.get(spec.name);
+        send(spec.name, spec.options.filter((o) => (o === value) !== now.includes(o))); });
+      return b;
+    });
+    box.append(...buttons);
+    return [box, (now) => buttons.forEach((b, k) => { const on = now.includes(spec.options[k]);
+      b.style.fontWeight = on ? "bold" : "normal"; b.style.opacity = on ? 1 : 0.6; b.setAttribute("aria-pressed", on); })];
   }
   if (spec.kind === "toggle" || spec.kind === "select") {  // a choice among values: buttons side by side, or a menu
     const menu = element("select", {}, "font: 12px sans-serif");

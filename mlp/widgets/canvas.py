@@ -43,6 +43,11 @@ def choice(name, label, options, labels=None, menu=False) -> dict:
             "labels": [str(o) for o in (labels or options)]}
 
 
+def checks(name, label, options, labels=None) -> dict:
+    """Any of ``options``, as buttons side by side: the value is the list of those pressed (in their order)."""
+    return {**choice(name, label, options, labels), "kind": "checks"}
+
+
 def button(name, label) -> dict:
     """A button; a click calls the widget's method ``on_<name>``."""
     return {"kind": "button", "name": name, "label": label}
@@ -149,6 +154,7 @@ def render_figure(figure: dict):
     """A figure description (``CanvasPanel.figure``) drawn with matplotlib, at 100 dpi for the same size."""
     from matplotlib.colors import LinearSegmentedColormap
     from matplotlib.figure import Figure
+    from matplotlib.ticker import FuncFormatter, LogLocator, NullFormatter
 
     palettes = {"diverging": LinearSegmentedColormap.from_list("d", ["#f59322", "#ffffff", "#0877bd"]),
                 "sequential": LinearSegmentedColormap.from_list("s", ["#ffffff", "#084594"])}
@@ -167,7 +173,7 @@ def render_figure(figure: dict):
             elif item["kind"] == "points":
                 ax.scatter(nan(item["x"]), nan(item["y"]), c=item["colours"] or item["colour"], s=(1.6 * item["size"]) ** 2,
                            marker={"s": "s", "x": "x", "*": "*"}.get(item["marker"], "o"),
-                           edgecolors=item["edge"] or "face", zorder=3, **style)
+                           edgecolors=None if item["marker"] == "x" else item["edge"] or "face", zorder=3, **style)
             elif item["kind"] == "image":
                 values = np.frombuffer(item["bytes"], np.uint8).reshape(item["shape"])
                 ax.imshow(values, cmap=palettes[item["palette"]], vmin=0, vmax=255, origin="lower",
@@ -178,6 +184,12 @@ def render_figure(figure: dict):
                             ha=item["align"], va="center", annotation_clip=True)
         ax.set_xscale("log" if spec["xlog"] else "linear")
         ax.set_yscale("log" if spec["ylog"] else "linear")
+        for axis, log, (low, high) in ((ax.xaxis, spec["xlog"], spec["xlim"]), (ax.yaxis, spec["ylog"], spec["ylim"])):
+            if log:  # as canvas.js: plain numbers at powers of ten, or 1, 2, 5 x them when fewer than 3 (not 2×10⁻¹)
+                powers = math.floor(math.log10(max(low, high)) + 1e-9) - math.ceil(math.log10(min(low, high)) - 1e-9) + 1
+                axis.set_major_locator(LogLocator(subs=(1.0,) if powers >= 3 else (1.0, 2.0, 5.0)))
+                axis.set_major_formatter(FuncFormatter(lambda value, _: f"{value:g}"))
+                axis.set_minor_formatter(NullFormatter())
         ax.set_xlim(*spec["xlim"]), ax.set_ylim(*spec["ylim"])
         ax.set_title(spec["title"], fontsize=FONT_POINTS)
         ax.set_xlabel(spec["xlabel"], fontsize=FONT_POINTS), ax.set_ylabel(spec["ylabel"], fontsize=FONT_POINTS)

@@ -1,17 +1,15 @@
-"""The gradient-descent explorer: the path gradient descent takes, step by step.
+"""The gradient-descent explorer: the path gradient descent takes, step by step (lesson 7).
 
-Left, a 1-D loss curve L(theta); middle, a 2-D loss surface as contour lines; right, how far
-each path's loss is above the lowest loss, step by step (log scale). Choose the learning
-rate alpha and the momentum beta, then Step through the updates (or drag "steps") and watch
-the paths converge, overshoot and zig-zag, or diverge.
-
-The update is ``mlp.optimizers.GradientDescent``'s own (the explorer calls it):
-
-    v := beta * v - alpha * dL/dtheta;    theta := theta + v        (v starts at 0)
-
-A path that runs away (the loss passes a million times its starting value, as ``mlp.train``'s
-divergence guard) stops there and is marked "diverged"; points off the chart are cut at its
-edge, so nothing overflows and no warning is printed.
+Left, a 1-D loss curve L(θ) with the path's points (θ_k, L(θ_k)); middle, a 2-D loss surface (log of the loss
+above its lowest in shades of blue, and contour lines) with the path θ_k; right, each path's loss above the
+lowest, step by step (log scale). Choose the 1-D curve and its start θ₀, the 2-D surface, the learning rate α
+(ten steps a decade: one key press is a change you can see) and the momentum β, then Step through the
+updates (or drag "steps"): the paths converge, overshoot and zig-zag, or diverge. The white dot is the
+start, the rimmed dot the current point, the star the minimum; the top left corner says whether α is below
+the stable limit 2 (1 + β) / λ_max (λ_max: the largest curvature at the minimum). The update is
+``mlp.optimizers.GradientDescent``'s own: v := β v − α dL/dθ; θ := θ + v. A path whose loss passes a
+million times its start (``mlp.train``'s divergence guard) stops, marked "diverged"; × marks where a path
+left the chart.
 
     >>> from mlp.widgets.descent import DescentExplorer
     >>> explorer = DescentExplorer(learning_rate=0.9)
@@ -20,35 +18,28 @@ edge, so nothing overflows and no warning is printed.
 
 from __future__ import annotations
 
-import io
+import functools
 import math
-import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Callable
 
-import ipywidgets as widgets
+import contourpy
 import numpy as np
-from matplotlib.collections import LineCollection
-from matplotlib.figure import Figure
-from matplotlib.ticker import FuncFormatter, LogLocator, NullFormatter
+import traitlets
 
 from ..optimizers import GradientDescent
 from ..training import DIVERGENCE_FACTOR
-from .panel import Panel
+from .canvas import CanvasPanel, axes, button, choice, image, line, points, slider, text
 
-__all__ = ["DescentExplorer", "LossFunction", "Path", "CURVES", "SURFACES", "descent_path"]
+__all__ = ["DescentExplorer", "LossFunction", "Path", "CURVES", "SURFACES", "descent_path", "optimizer_path"]
 
 
 @dataclass(frozen=True)
 class LossFunction:
-    """A loss of 1 or 2 parameters with its gradient, its minima and the window to draw.
-
-    loss(theta) and gradient(theta) take an array theta of shape (d,) and return a number
-    and an array of shape (d,); loss also takes theta of shape (d, ...) (a grid) and returns
-    the loss at every grid point. ``minima`` lists the local minima (global first);
-    ``largest_curvature`` is the largest eigenvalue of the Hessian at the global minimum
-    (quadratics: everywhere), so plain gradient descent is stable there for alpha < 2 / it.
-    """
+    """A loss of d = 1 or 2 parameters: ``loss(theta)`` (theta of shape (d,), or (d, ...) for a grid),
+    ``gradient(theta)`` of shape (d,), the local ``minima`` (global first), the ``start`` and the
+    ``window`` to draw ((x0, x1) or (x0, x1, y0, y1)). Plain gradient descent is stable near the minimum
+    for alpha < 2 / ``largest_curvature`` (the Hessian's largest eigenvalue; quadratics: everywhere)."""
 
     name: str
     formula: str
@@ -56,13 +47,9 @@ class LossFunction:
     gradient: Callable
     minima: tuple
     start: tuple
-    window: tuple  # (x_min, x_max) in 1-D; (x_min, x_max, y_min, y_max) in 2-D
+    window: tuple
     largest_curvature: float
     quadratic: bool = False
-
-    @property
-    def dimension(self) -> int:
-        return len(self.start)
 
     @property
     def lowest_loss(self) -> float:
@@ -73,87 +60,49 @@ class LossFunction:
         return float(self.loss(np.asarray(theta, dtype=np.float64)))
 
 
-def _double_well(t):
-    return t**4 / 16 - t**2 / 2 + t / 4 + 2
-
-
-def _double_well_gradient(t):
-    return t**3 / 4 - t + 0.25
-
-
 _WELL_MINIMA = (-2.114907541476756, 1.860805853111704)  # roots of t^3 - 4 t + 1 = 0 with L'' > 0
 
 #: the 1-D losses, by menu label
 CURVES = {
     "quadratic": LossFunction(
-        "quadratic", "L(θ) = (θ − 3)²",
-        lambda t: (t[0] - 3.0) ** 2, lambda t: 2.0 * (t - 3.0),
+        "quadratic", "L(θ) = (θ − 3)²", lambda t: (t[0] - 3.0) ** 2, lambda t: 2.0 * (t - 3.0),
         minima=((3.0,),), start=(-1.0,), window=(-2.0, 8.0), largest_curvature=2.0, quadratic=True),
     "two valleys": LossFunction(
-        "two valleys", "L(θ) = θ⁴/16 − θ²/2 + θ/4 + 2",
-        lambda t: _double_well(t[0]), _double_well_gradient,
-        minima=((_WELL_MINIMA[0],), (_WELL_MINIMA[1],)), start=(3.5,), window=(-3.5, 4.0),
-        largest_curvature=3 * _WELL_MINIMA[0] ** 2 / 4 - 1),
+        "two valleys", "L(θ) = θ⁴/16 − θ²/2 + θ/4 + 2", lambda t: t[0] ** 4 / 16 - t[0] ** 2 / 2 + t[0] / 4 + 2,
+        lambda t: t**3 / 4 - t + 0.25, minima=((_WELL_MINIMA[0],), (_WELL_MINIMA[1],)), start=(3.5,),
+        window=(-3.5, 4.0), largest_curvature=3 * _WELL_MINIMA[0] ** 2 / 4 - 1),
 }
 
-_VALLEY_A, _VALLEY_B = 0.039, 0.194  # (1 - x)^2 and (y - x^2)^2 weights: largest curvature 2 at the minimum
-
-
-def _valley(t):
-    x, y = t
-    return _VALLEY_A * (1 - x) ** 2 + _VALLEY_B * (y - x * x) ** 2
-
-
-def _valley_gradient(t):
-    x, y = t
-    inner = y - x * x
-    return np.array([-2 * _VALLEY_A * (1 - x) - 4 * _VALLEY_B * x * inner, 2 * _VALLEY_B * inner])
-
-
-def _valley_curvature():
-    hessian = np.array([[2 * _VALLEY_A + 8 * _VALLEY_B, -4 * _VALLEY_B], [-4 * _VALLEY_B, 2 * _VALLEY_B]])
-    return float(np.linalg.eigvalsh(hessian).max())
-
+_A, _B = 0.039, 0.194  # the valley's weights of (1 - x)^2 and (y - x^2)^2: largest curvature 2 at the minimum
 
 #: the 2-D losses, by menu label
 SURFACES = {
     "elongated bowl": LossFunction(
-        "elongated bowl", "L = 0.1 θ₁² + θ₂²",
-        lambda t: 0.1 * t[0] ** 2 + t[1] ** 2, lambda t: np.array([0.2 * t[0], 2.0 * t[1]]),
-        minima=((0.0, 0.0),), start=(-4.5, 2.0), window=(-5.0, 5.0, -5.0, 5.0), largest_curvature=2.0,
-        quadratic=True),
+        "elongated bowl", "L = 0.1 θ₁² + θ₂²", lambda t: 0.1 * t[0] ** 2 + t[1] ** 2,
+        lambda t: np.array([0.2 * t[0], 2.0 * t[1]]), minima=((0.0, 0.0),), start=(-4.5, 2.0),
+        window=(-5.0, 5.0, -5.0, 5.0), largest_curvature=2.0, quadratic=True),
     "round bowl": LossFunction(
-        "round bowl", "L = θ₁² + θ₂²",
-        lambda t: t[0] ** 2 + t[1] ** 2, lambda t: 2.0 * t,
+        "round bowl", "L = θ₁² + θ₂²", lambda t: t[0] ** 2 + t[1] ** 2, lambda t: 2.0 * t,
         minima=((0.0, 0.0),), start=(-4.0, 3.0), window=(-5.0, 5.0, -5.0, 5.0), largest_curvature=2.0,
         quadratic=True),
     "valley (Rosenbrock)": LossFunction(
         "valley (Rosenbrock)", "L = 0.039 (1 − θ₁)² + 0.194 (θ₂ − θ₁²)²",
-        _valley, _valley_gradient,
+        lambda t: _A * (1 - t[0]) ** 2 + _B * (t[1] - t[0] ** 2) ** 2,
+        lambda t: np.array([-2 * _A * (1 - t[0]) - 4 * _B * t[0] * (t[1] - t[0] ** 2), 2 * _B * (t[1] - t[0] ** 2)]),
         minima=((1.0, 1.0),), start=(-1.5, 2.5), window=(-2.0, 2.0, -1.0, 3.0),
-        largest_curvature=_valley_curvature()),
+        largest_curvature=float(np.linalg.eigvalsh([[2 * _A + 8 * _B, -4 * _B], [-4 * _B, 2 * _B]]).max())),
 }
 
 
 @dataclass
 class Path:
-    """The points a descent visited: ``thetas`` (n + 1, d) and ``losses`` (n + 1,), start first.
-
-    ``diverged_at`` is the step at which the loss ran away (its point is the last one, kept
-    so the drawing shows where it was heading), or None.
-    """
+    """The points a descent visited, ``thetas`` (n + 1, d) and their ``losses`` (n + 1,), start first;
+    ``diverged_at``: the step at which the loss ran away (its point, if finite, is the last one), or None."""
 
     thetas: np.ndarray
     losses: np.ndarray
-    gradients: np.ndarray
-    diverged_at: int | None = None
-    function: LossFunction | None = field(default=None, repr=False)
-
-    def upto(self, steps: int) -> "Path":
-        """The first ``steps`` steps (fewer if the path stopped earlier)."""
-        n = min(int(steps), len(self.losses) - 1)
-        diverged = self.diverged_at if self.diverged_at is not None and self.diverged_at <= n else None
-        return Path(self.thetas[:n + 1], self.losses[:n + 1], self.gradients[:n + 1], diverged, self.function)
+    diverged_at: int | None
+    function: LossFunction
 
     @property
     def steps(self) -> int:
@@ -161,7 +110,7 @@ class Path:
 
 
 class _Point:
-    """One parameter vector with a gradient, shaped like a model for ``GradientDescent.step``."""
+    """One parameter vector with its gradient, shaped like a model for an optimiser's ``step``."""
 
     def __init__(self, theta):
         self.theta = np.array(theta, dtype=np.float64)
@@ -171,429 +120,206 @@ class _Point:
         yield "theta", self.theta, self.grad
 
 
-def descent_path(function: LossFunction, learning_rate: float, momentum: float = 0.0, steps: int = 100,
-                 start=None) -> Path:
-    """Run ``steps`` updates of ``mlp.optimizers.GradientDescent`` on ``function`` from ``start``.
-
-    Stops early, with ``diverged_at`` set, when the loss becomes NaN or infinite or passes
-    DIVERGENCE_FACTOR (a million) times the larger of 1 and the starting loss. Never warns.
-    """
+def optimizer_path(function: LossFunction, optimizer, steps: int, start=None) -> Path:
+    """``steps`` updates of ``optimizer`` (an ``mlp.optimizers`` object) on ``function`` from ``start``
+    (default: the function's). Stops early, with ``diverged_at`` set, when the loss passes DIVERGENCE_FACTOR
+    (a million) times the larger of 1 and the starting loss, or is not a number. Never warns."""
     point = _Point(function.start if start is None else start)
-    optimizer = GradientDescent(learning_rate, momentum=momentum)
-    thetas, losses, gradients = [point.theta.copy()], [function.value(point.theta)], []
+    thetas, losses, diverged_at = [point.theta.copy()], [function.value(point.theta)], None
     limit = DIVERGENCE_FACTOR * max(losses[0], 1.0)
-    diverged_at = None
     with np.errstate(all="ignore"):
         for step in range(1, int(steps) + 1):
             point.grad[...] = function.gradient(point.theta)
-            gradients.append(point.grad.copy())
-            optimizer.step(point)  # v := beta v - alpha grad; theta := theta + v
+            optimizer.step(point)
             loss = function.value(point.theta)
-            if not (np.all(np.isfinite(point.theta)) and loss <= limit):  # also catches NaN
+            if math.isfinite(loss):  # (then theta is finite too)
+                thetas.append(point.theta.copy())
+                losses.append(loss)
+            if not loss <= limit:  # ran away, or NaN: its last finite point shows where it was heading
                 diverged_at = step
-                if np.all(np.isfinite(point.theta)):
-                    thetas.append(point.theta.copy())
-                    losses.append(loss if math.isfinite(loss) else math.inf)
                 break
-            thetas.append(point.theta.copy())
-            losses.append(loss)
-        gradients.append(function.gradient(thetas[-1]) if math.isfinite(losses[-1]) else np.full_like(point.grad,
-                                                                                                       np.nan))
-    return Path(np.array(thetas), np.array(losses, dtype=float), np.array(gradients[:len(thetas)]),
-                diverged_at, function)
+    return Path(np.array(thetas), np.array(losses), diverged_at, function)
 
 
-def _clip_segments(points: np.ndarray, box) -> np.ndarray:
-    """Segments between consecutive 2-D points, cut to the box (x0, x1, y0, y1) (Liang-Barsky).
-
-    Returns an array (k, 2, 2) of the visible parts; segments entirely outside are dropped.
-    Drawing these instead of far-away points keeps huge coordinates away from the renderer.
-    """
-    p, q = points[:-1], points[1:]
-    d = q - p
-    t0, t1 = np.zeros(len(p)), np.ones(len(p))
-    keep = np.ones(len(p), dtype=bool)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        for axis, (low, high) in enumerate(((box[0], box[1]), (box[2], box[3]))):
-            for pk, qk in ((-d[:, axis], p[:, axis] - low), (d[:, axis], high - p[:, axis])):
-                parallel = pk == 0
-                keep &= ~(parallel & (qk < 0))
-                r = qk / pk
-                entering = (pk < 0) & ~parallel
-                leaving = (pk > 0) & ~parallel
-                t0 = np.where(entering, np.maximum(t0, r), t0)
-                t1 = np.where(leaving, np.minimum(t1, r), t1)
-    keep &= t0 <= t1
-    start = p + t0[:, None] * d
-    end = p + t1[:, None] * d
-    return np.stack([start, end], axis=1)[keep]
+def descent_path(function: LossFunction, learning_rate, momentum=0.0, steps=100, start=None) -> Path:
+    """``steps`` updates of ``mlp.optimizers.GradientDescent(learning_rate, momentum=momentum)``."""
+    return optimizer_path(function, GradientDescent(learning_rate, momentum=momentum), steps, start)
 
 
-def _inside(points: np.ndarray, box) -> np.ndarray:
-    return ((points[:, 0] >= box[0]) & (points[:, 0] <= box[1]) & (points[:, 1] >= box[2])
-            & (points[:, 1] <= box[3]))
+def _short(values, digits: int = 4) -> list:
+    """Numbers rounded to ``digits`` significant digits: the picture's data gets a third as long."""
+    return [float(f"{v:.{digits}g}") for v in np.asarray(values, dtype=float).ravel()]
 
 
-def _exit_point(points: np.ndarray, box):
-    """Where the path first leaves the box, on its edge (None if it stays inside)."""
-    inside = _inside(points, box)
-    if inside.all() or not inside[0]:
+def exit_point(points: np.ndarray, box):
+    """Where a path of 2-D points, starting inside the box (x0, x1, y0, y1), first leaves it (None if never)."""
+    low, high = np.array(box[0::2]), np.array(box[1::2])
+    outside = np.any((points < low) | (points > high), axis=1)
+    if not outside.any():
         return None
-    k = int(np.argmin(inside))  # first point outside
-    segment = _clip_segments(points[k - 1:k + 1], box)
-    return segment[0, 1] if len(segment) else None
+    p, q = points[np.argmax(outside) - 1], points[np.argmax(outside)]
+    with np.errstate(divide="ignore", invalid="ignore"):  # the fraction of the segment p -> q inside the box
+        t = np.where(q > high, (high - p) / (q - p), np.where(q < low, (low - p) / (q - p), np.inf)).min()
+    return p + t * (q - p)
 
 
-# Axes positions (figure fractions) of the 10.5 x 4.3 inch figure: no layout engine, nothing moves.
-_CURVE_RECT = (0.06, 0.2, 0.25, 0.64)
-_SURFACE_RECT = (0.39, 0.2, 0.25, 0.64)
-_GAP_RECT = (0.735, 0.2, 0.25, 0.64)
-_PATH_COLORS = {"1-D": "tab:orange", "2-D": "tab:purple"}
+@functools.lru_cache(maxsize=16)
+def surface_picture(function: LossFunction, limits: tuple, cells: int = 80, levels: int = 7) -> list:
+    """A 2-D loss over ``limits`` (x0, x1, y0, y1) as picture items: log10 of the loss above its lowest as
+    shades (``cells`` × ``cells``), and ``levels`` contour lines evenly spaced in it (by contourpy)."""
+    x0, x1, y0, y1 = limits
+    x = x0 + (np.arange(cells) + 0.5) * (x1 - x0) / cells  # the cells' centres
+    y = y0 + (np.arange(cells) + 0.5) * (y1 - y0) / cells
+    height = np.log10(np.maximum(function.loss(np.stack(np.meshgrid(x, y))) - function.lowest_loss, 1e-3))
+    low, high = height.min(), height.max()
+    generator, xs, ys = contourpy.contour_generator(x, y, height), [], []
+    for level in np.linspace(low, high, levels + 2)[1:-1]:
+        for piece in generator.lines(level):  # separate pieces, joined with a gap (NaN)
+            xs += [*piece[:, 0], np.nan]
+            ys += [*piece[:, 1], np.nan]
+    return [image(height, limits, "sequential", low, high + 0.6 * (high - low)),  # at most 60% blue: paths show
+            line(_short(xs, 3), _short(ys, 3), colour="#555", width=0.8, alpha=0.7)]
 
 
-class DescentExplorer(Panel):
-    """Gradient descent with momentum on a 1-D loss curve and a 2-D loss surface, step by step.
+def _stars(minima, loss=None) -> dict:
+    minima = np.array(minima, dtype=float)
+    y = minima[:, 1] if loss is None else loss(minima.T)
+    return points(minima[:, 0], y, colour="gold", size=6, marker="*", edge="#000")
 
-    Parameters
-    ----------
-    curve : the 1-D loss, a key of CURVES ("quadratic", "two valleys").
-    surface : the 2-D loss, a key of SURFACES ("elongated bowl", "round bowl", "valley (Rosenbrock)").
-    learning_rate : alpha, 0.001 to about 3 (log slider).
-    momentum : beta, 0 to 0.99 (0 is plain gradient descent).
-    steps : how many updates are shown (0 to max_steps).
-    start : the 1-D starting point theta_0 (None: the curve's default).
-    max_steps : the largest number of steps.
 
-    Attributes
-    ----------
-    curve_path, surface_path : ``Path`` objects of the steps shown (``thetas``, ``losses``,
-        ``diverged_at``), recomputed with ``descent_path`` when a setting changes.
-    """
+_COLOURS = {"1-D": "#ff7f0e", "2-D": "#9467bd"}
+_BOXES = {"1-D": (50, 34, 200, 240), "2-D": (300, 34, 240, 240), "gap": (605, 34, 145, 240)}  # pixels
 
-    figsize = (10.5, 4.3)
-    dpi = 80
+
+class DescentExplorer(CanvasPanel):
+    """Gradient descent with momentum on a 1-D loss curve (a key of CURVES) and a 2-D loss surface (of
+    SURFACES), step by step: learning_rate alpha 0.001 to 3.16 (log slider: 0.1, 0.126, 0.158, 0.2, ...),
+    momentum beta in [0, 1), steps 0 to max_steps (Step adds one, Reset goes to 0), start theta_0 of the
+    curve (None: its own; kept in its window). ``curve_path`` and ``surface_path`` are the ``Path``s shown."""
+
+    css_class = traitlets.Unicode("descent-explorer").tag(sync=True)
+
+    curve = traitlets.Unicode("quadratic").tag(sync=True)
+    start = traitlets.Float(-1.0).tag(sync=True)
+    surface = traitlets.Unicode("elongated bowl").tag(sync=True)
+    learning_rate = traitlets.Float(0.1).tag(sync=True)
+    momentum = traitlets.Float(0.0).tag(sync=True)
+    steps = traitlets.Int(10).tag(sync=True)
+    REDRAW = ("start", "surface", "learning_rate", "momentum", "steps")
 
     def __init__(self, curve: str = "quadratic", surface: str = "elongated bowl", learning_rate: float = 0.1,
                  momentum: float = 0.0, steps: int = 10, start: float | None = None, max_steps: int = 200):
-        super().__init__("descent-explorer")
-        if curve not in CURVES:
-            raise ValueError(f"curve must be one of {', '.join(CURVES)}; got {curve!r}")
-        if surface not in SURFACES:
-            raise ValueError(f"surface must be one of {', '.join(SURFACES)}; got {surface!r}")
+        for name, value, known in (("curve", curve, CURVES), ("surface", surface, SURFACES)):
+            if value not in known:
+                raise ValueError(f"{name} must be one of {list(known)}; got {value!r}")
+        if not 0 <= steps <= max_steps:
+            raise ValueError(f"steps must be between 0 and max_steps = {max_steps}; got {steps!r}")
         self.max_steps = int(max_steps)
-        style = {"description_width": "initial"}
-        self.curve_menu = widgets.Dropdown(options=list(CURVES), value=curve, description="1-D loss", style=style,
-                                           layout=widgets.Layout(width="210px"))
-        first = CURVES[curve]
-        self.start_slider = widgets.FloatSlider(value=first.start[0] if start is None else float(start),
-                                                min=first.window[0], max=first.window[1], step=0.1,
-                                                description="1-D start θ₀", continuous_update=False, style=style,
-                                                readout_format=".1f", layout=widgets.Layout(width="280px"))
-        self.surface_menu = widgets.Dropdown(options=list(SURFACES), value=surface, description="2-D loss",
-                                             style=style, layout=widgets.Layout(width="260px"))
-        self.learning_rate_slider = widgets.FloatLogSlider(value=float(learning_rate), base=10, min=-3, max=0.5,
-                                                           step=0.01, description="learning rate α",
-                                                           readout_format=".3g", continuous_update=False,
-                                                           style=style, layout=widgets.Layout(width="330px"))
-        self.momentum_slider = widgets.FloatSlider(value=float(momentum), min=0.0, max=0.99, step=0.01,
-                                                   description="momentum β", readout_format=".2f",
-                                                   continuous_update=False, style=style,
-                                                   layout=widgets.Layout(width="280px"))
-        self.steps_slider = widgets.IntSlider(value=int(steps), min=0, max=self.max_steps, description="steps",
-                                              continuous_update=False, style=style,
-                                              layout=widgets.Layout(width="330px"))
-        self.step_button = widgets.Button(description="Step", icon="step-forward", tooltip="one more update",
-                                          layout=widgets.Layout(width="80px"))
-        self.reset_button = widgets.Button(description="Reset", icon="undo", tooltip="back to step 0",
-                                           layout=widgets.Layout(width="85px"))
-        self.step_button.add_class("descent-step")
-        self.reset_button.add_class("descent-reset")
-        self.step_button.on_click(lambda _: self.step())
-        self.reset_button.on_click(lambda _: self.reset())
-        self.curve_menu.observe(self._on_curve, names="value")
-        for control in (self.start_slider, self.surface_menu, self.learning_rate_slider, self.momentum_slider):
-            control.observe(self._on_setting, names="value")
-        self.steps_slider.observe(self._on_steps, names="value")
+        windows = np.array([c.window for c in CURVES.values()])
+        super().__init__(
+            curve=curve, start=CURVES[curve].start[0] if start is None else float(start), surface=surface,
+            learning_rate=float(learning_rate), momentum=float(momentum), steps=int(steps),
+            controls_height=90, controls=[
+                choice("curve", "1-D loss", list(CURVES), menu=True),
+                slider("start", "1-D start θ₀", windows[:, 0].min(), windows[:, 1].max(), 0.1),
+                choice("surface", "2-D loss", list(SURFACES), menu=True),
+                slider("learning_rate", "learning rate α", 0.001, 10**0.5, 0.1, log=True),
+                slider("momentum", "momentum β", 0.0, 0.99, 0.05),
+                slider("steps", "steps", 0, self.max_steps, 1, integer=True), button("step", "Step"),
+                button("reset", "Reset")])
+        self.observe(self._new_curve, names="curve")
+        self.redraw()
 
-        row = widgets.Layout(flex_flow="row wrap", align_items="center")
-        self.assemble([
-            widgets.HBox([self.curve_menu, self.start_slider, self.surface_menu], layout=row),
-            widgets.HBox([self.learning_rate_slider, self.momentum_slider], layout=row),
-            widgets.HBox([self.steps_slider, self.step_button, self.reset_button], layout=row),
-        ])
-        self._artists = None  # what draw() made on self.figure, reused by later redraws
-        self._compute()
-        self.refresh(self._readout())
+    @traitlets.validate("start")
+    def _inside_the_window(self, proposal):
+        low, high = CURVES[self.curve].window
+        return min(max(proposal["value"], low), high)
 
-    # --- settings and controls -------------------------------------------------------------
-
-    @property
-    def learning_rate(self) -> float:
-        return float(self.learning_rate_slider.value)
-
-    @property
-    def momentum(self) -> float:
-        return float(self.momentum_slider.value)
-
-    @property
-    def steps(self) -> int:
-        return int(self.steps_slider.value)
-
-    @property
-    def curve(self) -> LossFunction:
-        return CURVES[self.curve_menu.value]
-
-    @property
-    def surface(self) -> LossFunction:
-        return SURFACES[self.surface_menu.value]
+    def _new_curve(self, change) -> None:
+        """A new curve starts from its own default start."""
+        start = CURVES[self.curve].start[0]
+        if self.start == start:
+            self.redraw()
+        self.start = start  # redraws if it changed
 
     def step(self, n: int = 1) -> None:
         """Show ``n`` more updates (the Step button: one)."""
-        self.steps_slider.value = min(self.max_steps, self.steps + int(n))  # its observer redraws
+        self.steps = min(self.max_steps, self.steps + int(n))
 
     def reset(self) -> None:
         """Back to step 0 (the settings stay)."""
-        if self.steps == 0:
-            self.refresh(self._readout())
-        self.steps_slider.value = 0
+        self.steps = 0
 
-    def _on_curve(self, change) -> None:
-        curve = self.curve
-        self.start_slider.unobserve(self._on_setting, names="value")  # one redraw, not three
-        try:
-            self.start_slider.min, self.start_slider.max = -1e9, 1e9
-            self.start_slider.value = curve.start[0]
-            self.start_slider.min, self.start_slider.max = curve.window
-        finally:
-            self.start_slider.observe(self._on_setting, names="value")
-        self._on_setting(change)
-
-    def _on_setting(self, change) -> None:
-        self._compute()
-        self.refresh(self._readout())
-
-    def _on_steps(self, change) -> None:
-        self._select()
-        self.refresh(self._readout())
-
-    # --- the paths ---------------------------------------------------------------------------
-
-    def _compute(self) -> None:
-        """Both paths for max_steps with the current settings (cheap: a few ms)."""
-        self._full_curve_path = descent_path(self.curve, self.learning_rate, self.momentum, self.max_steps,
-                                             start=(float(self.start_slider.value),))
-        self._full_surface_path = descent_path(self.surface, self.learning_rate, self.momentum, self.max_steps)
-        self._select()
-
-    def _select(self) -> None:
-        self.curve_path = self._full_curve_path.upto(self.steps)
-        self.surface_path = self._full_surface_path.upto(self.steps)
-
-    # --- drawing -------------------------------------------------------------------------------
-
-    def refresh(self, readout: str) -> None:
-        """Redraw (reusing the axes after the first time), then (last) set the readout."""
-        if self._artists is None:
-            super().refresh(readout)
-            return
-        start = time.perf_counter()
-        self._update(self._artists)
-        buffer = io.BytesIO()  # as Panel's render_png, with quicker compression
-        self.figure.savefig(buffer, format="png", dpi=self.dpi, pil_kwargs={"compress_level": 1})
-        self.image.value = buffer.getvalue()
-        self.redraw_seconds = time.perf_counter() - start
-        self.readout.value = readout
-
-    def draw(self, figure: Figure) -> None:
-        figure.set_layout_engine(None)  # fixed positions below; None, not "none" (that still runs a layout pass)
-        if figure.get_layout_engine() is not None:
-            figure.set_layout_engine("none")
-        artists = {"ax_curve": figure.add_axes(_CURVE_RECT), "ax_surface": figure.add_axes(_SURFACE_RECT),
-                   "ax_gap": figure.add_axes(_GAP_RECT)}
-        for key, kind in (("ax_curve", "1-D"), ("ax_surface", "2-D")):
-            ax = artists[key]
-            color = _PATH_COLORS[kind]
-            artists[f"{kind} segments"] = ax.add_collection(LineCollection([], colors=color, linewidths=1.4,
-                                                                           zorder=3))
-            (artists[f"{kind} points"],) = ax.plot([], [], "o", color=color, markersize=3.5, zorder=4)
-            (artists[f"{kind} start"],) = ax.plot([], [], "o", color="white", markeredgecolor="black",
-                                                  markersize=7, zorder=5, label="start")
-            (artists[f"{kind} now"],) = ax.plot([], [], "o", color=color, markeredgecolor="black", markersize=8,
-                                                zorder=6, label="now")
-            (artists[f"{kind} exit"],) = ax.plot([], [], "X", color="#c00", markeredgecolor="white", markersize=11,
-                                                 zorder=7, clip_on=False, label="off the chart")
-            artists[f"{kind} note"] = ax.text(0.5, 0.04, "", transform=ax.transAxes, ha="center", va="bottom",
-                                              fontsize=9, color="#c00", fontweight="bold", zorder=8,
-                                              bbox={"facecolor": "white", "alpha": 0.8, "edgecolor": "none",
-                                                    "pad": 1.5})
-            artists[f"{kind} stable"] = ax.text(0.03, 0.96, "", transform=ax.transAxes, ha="left", va="top",
-                                                fontsize=8.5, zorder=8,
-                                                bbox={"facecolor": "white", "alpha": 0.8, "edgecolor": "none",
-                                                      "pad": 1.5})
-        ax = artists["ax_curve"]
-        (artists["curve line"],) = ax.plot([], [], color="0.2", linewidth=1.5)
-        (artists["curve minima"],) = ax.plot([], [], "*", color="gold", markeredgecolor="black", markersize=12,
-                                             zorder=2, label="minimum")
-        ax.set_xlabel("θ")
-        ax.set_ylabel("loss L(θ)")
-        artists["curve title"] = ax.set_title("", fontsize=9.5)
-        ax = artists["ax_surface"]
-        artists["contours"] = None
-        artists["surface name"] = None  # the surface whose contours are drawn
-        (artists["surface minima"],) = ax.plot([], [], "*", color="gold", markeredgecolor="black", markersize=13,
-                                               zorder=2)
-        ax.set_xlabel("θ₁")
-        ax.set_ylabel("θ₂")
-        artists["surface title"] = ax.set_title("", fontsize=9.5)
-        ax = artists["ax_gap"]
-        (artists["gap 1-D"],) = ax.plot([], [], "-o", color=_PATH_COLORS["1-D"], markersize=2.5, label="1-D path")
-        (artists["gap 2-D"],) = ax.plot([], [], "-o", color=_PATH_COLORS["2-D"], markersize=2.5, label="2-D path")
-        (artists["gap diverged"],) = ax.plot([], [], "X", color="#c00", markeredgecolor="white", markersize=11,
-                                             linestyle="", clip_on=False)
-        ax.set_yscale("log")
-        ax.yaxis.set_major_locator(LogLocator(numticks=7))
-        ax.yaxis.set_major_formatter(FuncFormatter(lambda value, _: f"{value:g}"))  # no mathtext: faster
-        ax.yaxis.set_minor_formatter(NullFormatter())
-        ax.set_xlabel("step")
-        ax.set_ylabel("L − lowest L  (log scale)")
-        ax.set_title("loss above the lowest, step by step", fontsize=9.5)
-        ax.grid(True, alpha=0.3)
-        handles = [artists["gap 1-D"], artists["gap 2-D"], artists["1-D start"], artists["1-D now"],
-                   artists["2-D now"], artists["curve minima"], artists["1-D exit"]]
-        labels = ["1-D path", "2-D path", "start", "now (1-D)", "now (2-D)", "minimum", "off the chart / diverged"]
-        figure.legend(handles, labels, loc="lower center", bbox_to_anchor=(0.5, 0.0), ncol=len(handles),
-                      fontsize=8.5, frameon=False, handletextpad=0.3, columnspacing=1.4)
-        self._update(artists)
-        if figure is self.figure:
-            self._artists = artists
-
-    def _update(self, artists: dict) -> None:
-        """Put the current paths into the artists (the axes, ticks and legends are reused)."""
-        self._update_curve(artists)
-        self._update_surface(artists)
-        self._update_gap(artists)
-
-    def _update_curve(self, artists: dict) -> None:
-        curve, path = self.curve, self.curve_path
-        ax = artists["ax_curve"]
-        t = np.linspace(*curve.window, 300)
-        L = curve.loss(t[None, :])
-        artists["curve line"].set_data(t, L)
-        minima = np.array([m[0] for m in curve.minima])
-        artists["curve minima"].set_data(minima, curve.loss(minima[None, :]))
-        span = L.max() - L.min()
-        box = (curve.window[0], curve.window[1], L.min() - 0.08 * span, L.max() + 0.05 * span)
-        ax.set(xlim=box[:2], ylim=box[2:])
-        points = np.column_stack([path.thetas[:, 0], path.losses])
-        self._draw_path(artists, "1-D", points, box, path)
-        artists["curve title"].set_text(f"1-D loss: {curve.name}\n{curve.formula}")
-        self._set_stability(artists["1-D stable"], curve)
-
-    def _update_surface(self, artists: dict) -> None:
-        surface, path = self.surface, self.surface_path
-        ax = artists["ax_surface"]
-        box = surface.window
-        if artists["surface name"] != surface.name:
-            if artists["contours"] is not None:
-                artists["contours"].remove()
-            x = np.linspace(box[0], box[1], 120)
-            y = np.linspace(box[2], box[3], 120)
-            X, Y = np.meshgrid(x, y)
-            Z = surface.loss(np.stack([X, Y])) - surface.lowest_loss
-            levels = np.geomspace(max(Z.max() * 1e-4, 1e-3), Z.max(), 14)
-            artists["contours"] = ax.contour(X, Y, Z, levels=levels, cmap="viridis", linewidths=0.9, zorder=1)
-            artists["surface minima"].set_data([m[0] for m in surface.minima], [m[1] for m in surface.minima])
-            ax.set(xlim=box[:2], ylim=box[2:])
-            ax.set_aspect("equal")
-            artists["surface title"].set_text(f"2-D loss: {surface.name}\n{surface.formula}")
-            artists["surface name"] = surface.name
-        self._draw_path(artists, "2-D", path.thetas, box, path)
-        self._set_stability(artists["2-D stable"], surface)
-
-    def _draw_path(self, artists: dict, kind: str, points: np.ndarray, box, path: Path) -> None:
-        """Segments cut to the chart, points inside it, start, current point, exit mark, note."""
-        finite = np.all(np.isfinite(points), axis=1)
-        points = points[finite]
-        artists[f"{kind} segments"].set_segments(_clip_segments(points, box) if len(points) > 1 else [])
-        inside = _inside(points, box)
-        artists[f"{kind} points"].set_data(points[inside, 0], points[inside, 1])
-        artists[f"{kind} start"].set_data(points[:1, 0], points[:1, 1])
-        last = points[-1:]
-        if _inside(last, box).all():
-            artists[f"{kind} now"].set_data(last[:, 0], last[:, 1])
-        else:
-            artists[f"{kind} now"].set_data([], [])
-        exit_point = _exit_point(points, box)
-        if exit_point is not None:
-            artists[f"{kind} exit"].set_data([exit_point[0]], [exit_point[1]])
-        else:
-            artists[f"{kind} exit"].set_data([], [])
-        if path.diverged_at is not None:
-            note = f"diverged at step {path.diverged_at}"
-        elif exit_point is not None:
-            note = "off the chart (×): overshooting"
-        else:
-            note = ""
-        artists[f"{kind} note"].set_text(note)
-
-    def _update_gap(self, artists: dict) -> None:
-        ax = artists["ax_gap"]
-        highest, lowest = 1.0, 1.0
-        diverged_x, diverged_y = [], []
-        for kind, path in (("1-D", self.curve_path), ("2-D", self.surface_path)):
-            gap = np.maximum(path.losses - path.function.lowest_loss, 1e-16)
-            gap = np.where(np.isfinite(gap), gap, 1e300)
-            steps = np.arange(len(gap))
-            artists[f"gap {kind}"].set_data(steps, gap)
-            highest = max(highest, float(gap[:len(gap)].max()))
-            lowest = min(lowest, float(gap.min()))
-            if path.diverged_at is not None:
-                diverged_x.append(path.diverged_at)
-                diverged_y.append(gap[-1])
-        top = min(highest * 3, 1e12)
-        bottom = max(lowest / 3, 1e-12)
-        artists["gap diverged"].set_data(diverged_x, np.minimum(diverged_y, top))
-        ax.set_ylim(bottom, top)
-        ax.set_xlim(-0.5, max(10, self.steps) + 0.5)
+    on_step, on_reset = step, reset
 
     def stable_limit(self, function: LossFunction) -> float:
         """The largest stable learning rate (near the minimum): alpha < 2 (1 + beta) / lambda_max."""
         return 2 * (1 + self.momentum) / function.largest_curvature
 
-    def _set_stability(self, text, function: LossFunction) -> None:
-        limit = self.stable_limit(function)
-        where = "" if function.quadratic else " near the min."
-        if self.learning_rate < limit:
-            text.set_text(f"stable{where}: α < {limit:.3g}")
-            text.set_color("#1a7f37")
-        else:
-            text.set_text(f"unstable{where}: α ≥ {limit:.3g}")
-            text.set_color("#c00")
+    # --- the picture ---------------------------------------------------------------------------
 
-    # --- readout ---------------------------------------------------------------------------------
+    def draw(self):
+        self.curve_path = descent_path(CURVES[self.curve], self.learning_rate, self.momentum, self.steps,
+                                       start=(self.start,))
+        self.surface_path = descent_path(SURFACES[self.surface], self.learning_rate, self.momentum, self.steps)
+        curve, surface = self.curve_path.function, self.surface_path.function
+        t = np.linspace(*curve.window, 200)
+        L = curve.loss(t[None])
+        box = (*curve.window, L.min() - 0.08 * np.ptp(L), L.max() + 0.05 * np.ptp(L))
+        one = [line(_short(t), _short(L)), _stars(curve.minima, curve.loss),
+               *self._path(self.curve_path, np.column_stack([self.curve_path.thetas[:, 0], self.curve_path.losses]),
+                           box, "1-D")]
+        two = [*surface_picture(surface, surface.window), _stars(surface.minima),
+               *self._path(self.surface_path, self.surface_path.thetas, surface.window, "2-D")]
+        gap, ends, highest, lowest = [], [], 1.0, 1.0
+        for kind, path in (("1-D", self.curve_path), ("2-D", self.surface_path)):
+            above = np.clip(path.losses - path.function.lowest_loss, 1e-16, 1e300)  # inf -> 1e300
+            highest, lowest = max(highest, above.max()), min(lowest, above.min())
+            gap += [line(range(len(above)), _short(above), _COLOURS[kind], label=f"{kind} path"),
+                    points(range(len(above)), _short(above), _COLOURS[kind], size=2)]
+            ends += [(path.diverged_at, above[-1])] if path.diverged_at is not None else []
+        top = min(3 * highest, 1e12)
+        gap += [points([step for step, _ in ends], [min(end, top) for _, end in ends], "#c00", marker="x", size=6)]
+        pictures = [axes(_BOXES["1-D"], one, box[:2], box[2:], curve.formula, "θ", "loss L(θ)"),
+                    axes(_BOXES["2-D"], two, surface.window[:2], surface.window[2:], surface.formula, "θ₁", "θ₂"),
+                    axes(_BOXES["gap"], gap, (-0.5, max(10, self.steps) + 0.5), (max(lowest / 3, 1e-12), top),
+                         "loss above the lowest", "step", "L − lowest L (log scale)", ylog=True, legend="lower left")]
+        return pictures, (f"learning rate {self.learning_rate:.3g} · momentum {self.momentum:.2f} · steps {self.steps}"
+                          f" · 1-D: {self._describe(self.curve_path)} · 2-D: {self._describe(self.surface_path)}")
+
+    def _path(self, path: Path, xy: np.ndarray, box, kind: str) -> list:
+        """The path's line and points (the start white, the last one rimmed), × where it left the chart, a
+        note if it diverged or left, and whether alpha is stable for this loss."""
+        xy = xy[np.all(np.isfinite(xy), axis=1)]
+        x, y, colour = _short(xy[:, 0]), _short(xy[:, 1]), _COLOURS[kind]
+        items = [line(x, y, colour, width=1.4), points(x, y, colour, size=2.5), points(x[:1], y[:1], "white", size=5,
+                 edge="#000"), points(x[-1:], y[-1:], colour, size=5.5, edge="#000")]
+        left = exit_point(xy, box)
+        if left is not None:
+            items.append(points([left[0]], [left[1]], "#c00", marker="x", size=6))
+        note = (f"diverged at step {path.diverged_at}" if path.diverged_at is not None
+                else "off the chart (×): overshooting" if left is not None else "")
+        limit, where = self.stable_limit(path.function), "" if path.function.quadratic else " near min"
+        stable = self.learning_rate < limit
+        return items + [text(note, ((box[0] + box[1]) / 2, box[2]), "#c00", "center", (0, -12)),
+                        text(f"{'stable' if stable else 'unstable'}{where}: α {'<' if stable else '≥'} {limit:.3g}",
+                             (box[0], box[3]), "#1a7f37" if stable else "#c00", offset=(6, 12))]
 
     def _describe(self, path: Path) -> str:
         """One phrase: where the path is and how it behaves."""
-        function = path.function
-        theta = path.thetas[-1]
-        where = (f"θ = {theta[0]:.4g}" if function.dimension == 1 else f"θ = ({theta[0]:.3g}, {theta[1]:.3g})")
+        function, theta = path.function, path.thetas[-1]
         if path.diverged_at is not None:
             return f"diverged at step {path.diverged_at} (the loss passed a million times its start)"
-        # A step overshot when the gradient where it landed points against the one it started from.
-        gradients = path.gradients  # at every point of the path
-        flips = int(np.sum(np.einsum("ij,ij->i", gradients[1:], gradients[:-1]) < 0))
-        gap = path.losses[-1] - function.lowest_loss
-        text = f"{where}, L − lowest = {gap:.2g}"
+        where = f"θ = {theta[0]:.4g}" if len(theta) == 1 else f"θ = ({theta[0]:.3g}, {theta[1]:.3g})"
+        words = f"{where}, L − lowest = {path.losses[-1] - function.lowest_loss:.2g}"
         if path.steps == 0:
-            return text + " (the start)"
+            return words + " (the start)"
+        # a step overshot when the gradient where it landed points against the one where it started (flipped)
+        gradients = np.array([function.gradient(t) for t in path.thetas])
+        flips = int(np.sum(np.einsum("ij,ij->i", gradients[1:], gradients[:-1]) < 0))
         if flips:
-            text += f"; overshot {flips} time{'s' if flips != 1 else ''} (the gradient flipped)"
-        if len(function.minima) > 1 and np.linalg.norm(path.gradients[-1]) < 1e-3:
+            words += f"; overshot {flips} time{'s' if flips != 1 else ''}"
+        if len(function.minima) > 1 and np.linalg.norm(gradients[-1]) < 1e-3:
             nearest = min(range(len(function.minima)), key=lambda k: np.linalg.norm(theta - function.minima[k]))
-            text += "; at the global minimum" if nearest == 0 else "; stuck in a local minimum"
-        return text
-
-    def _readout(self) -> str:
-        return (f"learning rate {self.learning_rate:.3g} · momentum {self.momentum:.2f} · steps {self.steps} · "
-                f"<b>1-D</b>: {self._describe(self.curve_path)} · "
-                f"<b>2-D</b>: {self._describe(self.surface_path)}")
+            words += "; at the global minimum" if nearest == 0 else "; stuck in a local minimum"
+        return words

@@ -5,7 +5,7 @@ For a network and a square grid over the input plane, one ``NetworkFrame`` holds
 
 - every hidden unit's output over the grid and the network's output, as one byte per grid point:
   a unit's output on TensorFlow Playground's scale, clip(a, -1, 1) from byte 0 to 255 (0 is 127.5), and
-  the output as P(class 1) from 0 to 255;
+  the output as P(class 1) from 0 to 255 (a regression network's output on the units' scale);
 - every weight matrix W_l, (n_in, n_out), for the edges' colour, width and hover value;
 - each layer's gradient size ||dW_l|| on the training set: vanishing gradients, live;
 - the dead units: ReLU-family units whose output is 0 on every training point (no gradient reaches them);
@@ -43,7 +43,7 @@ class NetworkFrame:
     epoch: int
     layer_sizes: list  # [n_features, hidden..., n_outputs]
     units: list  # per hidden layer: (n_units, size * size) uint8 (unit_bytes)
-    output: np.ndarray  # (size * size,) uint8: round(255 * P(class 1)) (one sigmoid output; softmax: 1 - P(class 0))
+    output: np.ndarray  # (size * size,) uint8: round(255 * P(class 1)) (softmax: 1 - P(class 0)); regression unit_bytes
     weights: list  # per layer: W_l as float32, (n_in, n_out)
     gradient_norms: list  # per layer: ||dW_l|| on the training set
     dead: list  # per hidden layer: (n_units,) bool
@@ -60,21 +60,25 @@ def hidden_outputs(model, X) -> list:
     return outputs
 
 
-def network_frame(model, grid, X_train, y_train, *, epoch: int = 0, l2: float = 0.0, train_loss=(),
+def network_frame(model, grid, X_train, y_train, *, epoch: int = 0, l2: float = 0.0, l1: float = 0.0, train_loss=(),
                   val_loss=()) -> NetworkFrame:
     """The frame of ``model`` now: its units over ``grid`` (already scaled as the network's inputs), its
-    gradients and dead units on the training set. The weights are not changed (the layers' caches are)."""
+    gradients (with the penalties l2 and l1) and dead units on the training set. The weights are not
+    changed (the layers' caches are)."""
     on_grid = hidden_outputs(model, grid)
     P = model.predict_proba(grid)
-    p1 = P[:, 0] if P.shape[1] == 1 else 1.0 - P[:, 0]
-    _, grads = model.loss_and_gradients(X_train, y_train, l2=l2)
+    if model.output_activation.name in ("sigmoid", "softmax"):
+        output = np.round(255.0 * np.clip(P[:, 0] if P.shape[1] == 1 else 1.0 - P[:, 0], 0.0, 1.0)).astype(np.uint8)
+    else:
+        output = unit_bytes(P[:, 0])
+    _, grads = model.loss_and_gradients(X_train, y_train, l2=l2, l1=l1)
     gradient_norms = [float(np.linalg.norm(grads[f"dW{number}"])) for number in range(1, len(model.layers) + 1)]
     on_data = hidden_outputs(model, X_train)
     dead = [np.all(A <= 0.0, axis=0) if layer.activation.name in RELU_FAMILY else np.zeros(A.shape[1], dtype=bool)
             for layer, A in zip(model.layers[:-1], on_data)]
     return NetworkFrame(epoch=int(epoch), layer_sizes=list(model.layer_sizes),
                         units=[unit_bytes(A).T for A in on_grid],
-                        output=np.round(255.0 * np.clip(p1, 0.0, 1.0)).astype(np.uint8),
+                        output=output,
                         weights=[layer.W.astype(np.float32) for layer in model.layers],
                         gradient_norms=gradient_norms, dead=dead,
                         train_loss=[float(v) for v in train_loss], val_loss=[float(v) for v in val_loss])

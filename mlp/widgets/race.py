@@ -1,12 +1,13 @@
-"""The optimiser race: gradient descent, momentum, Nesterov, RMSProp and Adam on one 2-D loss surface.
+"""The optimiser race: gradient descent, momentum, Nesterov, RMSProp and Adam on one 2-D loss surface (lesson 8).
 
-Left, the surface's contour lines with every optimiser's path from the same start; right, how far
-each path's loss is above the lowest loss, step by step (log scale). Choose the surface (a ravine,
-a saddle, Rosenbrock's banana valley), one learning rate for all of them, the number of steps and
+Left, the surface (log of the loss above its lowest as shades of blue, with contour lines) and every
+optimiser's path from the same start (white dot) towards the minimum (star); right, how far each path's
+loss is above the lowest loss, step by step (log scale). Choose the surface (a ravine, a saddle,
+Rosenbrock's banana valley), one learning rate for all of them (ten steps a decade), the number of steps and
 which optimisers run.
 
-The updates are mlp's own: each optimiser is an ``mlp.optimizers`` object stepping a 2-parameter
-"model" (``descent._Point``), so the race shows exactly what ``fit(optimizer=...)`` does.
+The updates are mlp's own: each optimiser is an ``mlp.optimizers`` object stepping a 2-parameter "model",
+so the race shows exactly what ``fit(optimizer=...)`` does.
 
     >>> from mlp.widgets.race import OptimizerRace
     >>> race = OptimizerRace(surface="saddle")
@@ -16,30 +17,26 @@ The updates are mlp's own: each optimiser is an ``mlp.optimizers`` object steppi
 from __future__ import annotations
 
 import dataclasses
-import math
 
-import ipywidgets as widgets
 import numpy as np
-from matplotlib.collections import LineCollection
-from matplotlib.ticker import FuncFormatter, LogLocator, NullFormatter
+import traitlets
 
 from ..optimizers import Adam, GradientDescent, RMSProp
-from ..training import DIVERGENCE_FACTOR
-from .descent import SURFACES as DESCENT_SURFACES, LossFunction, Path, _clip_segments, _inside, _Point
-from .panel import Panel
+from .canvas import CanvasPanel, axes, checks, choice, line, points, slider
+from .descent import SURFACES as DESCENT_SURFACES, LossFunction, _short, _stars, optimizer_path, surface_picture
 
 __all__ = ["OptimizerRace", "OPTIMIZERS", "SURFACES", "race_path"]
 
 #: name -> (a new optimiser for the learning rate, colour); momentum beta = 0.9 and mlp's defaults otherwise
 OPTIMIZERS = {
-    "GD": (lambda alpha: GradientDescent(alpha), "tab:gray"),
-    "momentum": (lambda alpha: GradientDescent(alpha, momentum=0.9), "tab:blue"),
-    "Nesterov": (lambda alpha: GradientDescent(alpha, momentum=0.9, nesterov=True), "tab:cyan"),
-    "RMSProp": (lambda alpha: RMSProp(alpha), "tab:orange"),
-    "Adam": (lambda alpha: Adam(alpha), "tab:red"),
+    "GD": (lambda alpha: GradientDescent(alpha), "#7f7f7f"),
+    "momentum": (lambda alpha: GradientDescent(alpha, momentum=0.9), "#1f77b4"),
+    "Nesterov": (lambda alpha: GradientDescent(alpha, momentum=0.9, nesterov=True), "#17becf"),
+    "RMSProp": (lambda alpha: RMSProp(alpha), "#ff7f0e"),
+    "Adam": (lambda alpha: Adam(alpha), "#d62728"),
 }
 
-#: the surfaces, by menu label: two from the gradient-descent explorer and a saddle
+#: the surfaces, by button label: two from the gradient-descent explorer and a saddle
 SURFACES = {
     "ravine": dataclasses.replace(DESCENT_SURFACES["elongated bowl"], name="ravine"),
     "saddle": LossFunction(
@@ -50,127 +47,79 @@ SURFACES = {
     "Rosenbrock": dataclasses.replace(DESCENT_SURFACES["valley (Rosenbrock)"], name="Rosenbrock"),
 }
 
+#: ``race_path(function, optimizer, steps)``: the optimiser's ``Path`` on the surface from its start
+race_path = optimizer_path
 
-def race_path(function: LossFunction, optimizer, steps: int) -> Path:
-    """``steps`` updates of ``optimizer`` (an mlp optimiser) on ``function`` from its start.
-
-    Stops early, with ``diverged_at`` set, when theta leaves the finite numbers or the loss passes
-    DIVERGENCE_FACTOR times the larger of 1 and the starting loss (as fit's guard). Never warns.
-    """
-    point = _Point(function.start)
-    thetas, losses, gradients, diverged_at = [point.theta.copy()], [function.value(point.theta)], [], None
-    limit = DIVERGENCE_FACTOR * max(losses[0], 1.0)
-    with np.errstate(all="ignore"):
-        for step in range(1, int(steps) + 1):
-            point.grad[...] = function.gradient(point.theta)
-            gradients.append(point.grad.copy())
-            optimizer.step(point)
-            loss = function.value(point.theta)
-            if not (np.all(np.isfinite(point.theta)) and loss <= limit):
-                diverged_at = step
-                break
-            thetas.append(point.theta.copy())
-            losses.append(loss)
-    gradients.append(np.full(2, np.nan))
-    return Path(np.array(thetas), np.array(losses), np.array(gradients[:len(thetas)]), diverged_at, function)
+_SURFACE_BOX, _GAP_BOX = (50, 30, 330, 250), (470, 30, 280, 250)  # pixels
 
 
-class OptimizerRace(Panel):
+def _equal_aspect(window, box) -> tuple:
+    """The window widened to the box's shape: one unit is as long across as up."""
+    x0, x1, y0, y1 = window
+    scale = max((x1 - x0) / box[2], (y1 - y0) / box[3]) / 2  # half the units per pixel
+    return ((x0 + x1) / 2 - scale * box[2], (x0 + x1) / 2 + scale * box[2],
+            (y0 + y1) / 2 - scale * box[3], (y0 + y1) / 2 + scale * box[3])
+
+
+class OptimizerRace(CanvasPanel):
     """Five optimisers race on a 2-D loss surface from the same start, with the same learning rate.
 
-    surface : a key of SURFACES ("ravine", "saddle", "Rosenbrock"); learning_rate : alpha, 0.001 to 1;
-    steps : updates shown (0 to max_steps); shown : the names of OPTIMIZERS to race.
-    ``paths`` holds each shown optimiser's ``Path`` (``thetas``, ``losses``, ``diverged_at``).
+    surface : a key of SURFACES ("ravine", "saddle", "Rosenbrock"); learning_rate : alpha, 0.001 to 1
+    (log slider, ten steps a decade); steps : updates shown (0 to max_steps); shown : the names of
+    OPTIMIZERS that race. ``paths`` holds each shown optimiser's ``Path`` (``thetas``, ``losses``, ``diverged_at``).
     """
 
-    figsize = (10.5, 4.3)
-    dpi = 80
+    css_class = traitlets.Unicode("optimizer-race").tag(sync=True)
+
+    surface = traitlets.Unicode("ravine").tag(sync=True)
+    learning_rate = traitlets.Float(0.1).tag(sync=True)
+    steps = traitlets.Int(100).tag(sync=True)
+    shown = traitlets.List(traitlets.Unicode()).tag(sync=True)
+    REDRAW = ("surface", "learning_rate", "steps", "shown")
 
     def __init__(self, surface: str = "ravine", learning_rate: float = 0.1, steps: int = 100,
                  shown=tuple(OPTIMIZERS), max_steps: int = 300):
-        super().__init__("optimizer-race")
         if surface not in SURFACES:
-            raise ValueError(f"surface must be one of {', '.join(SURFACES)}; got {surface!r}")
-        unknown = set(shown) - set(OPTIMIZERS)
+            raise ValueError(f"surface must be one of {list(SURFACES)}; got {surface!r}")
+        unknown = sorted(set(shown) - set(OPTIMIZERS))
         if unknown:
-            raise ValueError(f"shown must name optimisers among {', '.join(OPTIMIZERS)}; got {sorted(unknown)}")
-        style = {"description_width": "initial"}
-        self.surface_menu = widgets.Dropdown(options=list(SURFACES), value=surface, description="surface",
-                                             style=style, layout=widgets.Layout(width="200px"))
-        self.learning_rate_slider = widgets.FloatLogSlider(
-            value=float(learning_rate), base=10, min=-3, max=0, step=0.01, description="learning rate α",
-            readout_format=".3g", continuous_update=False, style=style, layout=widgets.Layout(width="330px"))
-        self.steps_slider = widgets.IntSlider(value=int(steps), min=0, max=int(max_steps), description="steps",
-                                              continuous_update=False, style=style,
-                                              layout=widgets.Layout(width="330px"))
-        self.boxes = {name: widgets.Checkbox(value=name in shown, description=name, indent=False,
-                                             layout=widgets.Layout(width="105px")) for name in OPTIMIZERS}
-        for control in (self.surface_menu, self.learning_rate_slider, self.steps_slider, *self.boxes.values()):
-            control.observe(self._on_change, names="value")
-        row = widgets.Layout(flex_flow="row wrap", align_items="center")
-        self.assemble([widgets.HBox([self.surface_menu, self.learning_rate_slider, self.steps_slider], layout=row),
-                       widgets.HBox(list(self.boxes.values()), layout=row)])
-        self._on_change(None)
+            raise ValueError(f"shown must name optimisers among {list(OPTIMIZERS)}; got {unknown}")
+        if not 0 <= steps <= max_steps:
+            raise ValueError(f"steps must be between 0 and max_steps = {max_steps}; got {steps!r}")
+        super().__init__(surface=surface, learning_rate=float(learning_rate), steps=int(steps), shown=list(shown),
+                         controls_height=62, controls=[
+                             choice("surface", "surface", list(SURFACES)),
+                             slider("learning_rate", "learning rate α", 0.001, 1.0, 0.1, log=True),
+                             slider("steps", "steps", 0, int(max_steps), 1, integer=True),
+                             checks("shown", "optimisers", list(OPTIMIZERS))])
+        self.redraw()
 
-    @property
-    def surface(self) -> LossFunction:
-        return SURFACES[self.surface_menu.value]
-
-    @property
-    def shown(self) -> list[str]:
-        return [name for name, box in self.boxes.items() if box.value]
-
-    def _on_change(self, change) -> None:
-        alpha, steps = float(self.learning_rate_slider.value), int(self.steps_slider.value)
-        self.paths = {name: race_path(self.surface, OPTIMIZERS[name][0](alpha), steps) for name in self.shown}
-        self.refresh(self._readout())
-
-    def draw(self, figure) -> None:
-        surface, box = self.surface, self.surface.window
-        figure.set_layout_engine(None)  # fixed axes positions: no layout pass, nothing moves between redraws
-        if figure.get_layout_engine() is not None:
-            figure.set_layout_engine("none")
-        ax, gap_ax = figure.add_axes((0.06, 0.12, 0.42, 0.78)), figure.add_axes((0.59, 0.12, 0.39, 0.78))
-        x, y = np.meshgrid(np.linspace(box[0], box[1], 120), np.linspace(box[2], box[3], 120))
-        z = surface.loss(np.stack([x, y])) - surface.lowest_loss
-        ax.contour(x, y, z, levels=np.geomspace(max(z.max() * 1e-4, 1e-3), z.max(), 14), colors="0.7",
-                   linewidths=0.8)
-        ax.plot(*np.array(surface.minima).T, "*", color="gold", markeredgecolor="black", markersize=13, zorder=5)
-        ax.plot(*surface.start, "o", color="white", markeredgecolor="black", markersize=8, zorder=5)
+    def draw(self):
+        function = SURFACES[self.surface]
+        self.paths = {name: race_path(function, OPTIMIZERS[name][0](self.learning_rate), self.steps)
+                      for name in OPTIMIZERS if name in self.shown}
+        limits = _equal_aspect(function.window, _SURFACE_BOX)
+        left, right, top = list(surface_picture(function, limits)), [], 1.0
         for name, path in self.paths.items():
-            color = OPTIMIZERS[name][1]
-            if len(path.thetas) > 1:
-                with np.errstate(all="ignore"):  # a diverging path's far-away points are cut at the edge
-                    segments = _clip_segments(path.thetas, box)
-                ax.add_collection(LineCollection(segments, colors=color, linewidths=1.5))
-            last = path.thetas[-1:]
-            if _inside(last, box).all():
-                ax.plot(last[:, 0], last[:, 1], "o", color=color, markeredgecolor="black", markersize=6, zorder=6)
-            gap = np.clip(path.losses - surface.lowest_loss, 1e-16, 1e12)
-            label = name + (f" (diverged at step {path.diverged_at})" if path.diverged_at else "")
-            gap_ax.plot(np.arange(len(gap)), gap, color=color, label=label)
-        ax.set(xlim=box[:2], ylim=box[2:], xlabel="θ₁", ylabel="θ₂", aspect="equal",
-               title=f"{surface.name}: {surface.formula}")
-        gap_ax.set_yscale("log")
-        gap_ax.yaxis.set_major_locator(LogLocator(numticks=7))
-        gap_ax.yaxis.set_major_formatter(FuncFormatter(lambda value, _: f"{value:g}"))  # no mathtext: faster
-        gap_ax.yaxis.set_minor_formatter(NullFormatter())
-        gap_ax.set(xlim=(0, max(10, int(self.steps_slider.value))), xlabel="step", ylabel="L − lowest L (log scale)",
-                   title=f"α = {float(self.learning_rate_slider.value):.3g} for every optimiser")
-        gap_ax.grid(True, alpha=0.3)
-        if self.paths:
-            gap_ax.legend(loc="lower left", fontsize=8.5)
+            colour, x, y = OPTIMIZERS[name][1], _short(path.thetas[:, 0], 3), _short(path.thetas[:, 1], 3)
+            above = np.clip(path.losses - function.lowest_loss, 1e-16, 1e300)
+            top = max(top, above.max())
+            left += [line(x, y, colour), points(x[-1:], y[-1:], colour, size=4, edge="#000")]
+            right.append(line(range(len(above)), _short(above, 3), colour, label=name + (
+                f" (diverged at step {path.diverged_at})" if path.diverged_at else "")))
+        left += [points(*np.transpose([function.start]), "white", size=5, edge="#000"), _stars(function.minima)]
+        lowest = min([np.min(path.losses) - function.lowest_loss for path in self.paths.values()] + [1.0])
+        return [axes(_SURFACE_BOX, left, limits[:2], limits[2:], f"{function.name}: {function.formula}", "θ₁", "θ₂"),
+                axes(_GAP_BOX, right, (0, max(10, self.steps)), (max(lowest / 3, 1e-12), min(3 * top, 1e12)),
+                     f"α = {self.learning_rate:.3g} for every optimiser", "step", "L − lowest L (log scale)",
+                     ylog=True, legend="lower left")], self._readout()
 
     def _readout(self) -> str:
         parts = []
         for name, path in self.paths.items():
-            if path.diverged_at:
-                parts.append(f"<b>{name}</b>: diverged at step {path.diverged_at}")
-                continue
-            gap = path.losses - self.surface.lowest_loss
-            close = np.flatnonzero(gap < 1e-3)
-            reached = f", first below 0.001 at step {close[0]}" if close.size else ""
-            parts.append(f"<b>{name}</b>: L − lowest = {gap[-1]:.2g}{reached}")
-        alpha = float(self.learning_rate_slider.value)
-        return (f"{self.surface.name} · α = {alpha:.3g} · steps {int(self.steps_slider.value)} · "
-                + (" · ".join(parts) if parts else "no optimiser chosen"))
+            above = path.losses - SURFACES[self.surface].lowest_loss
+            close = np.flatnonzero(above < 1e-3)
+            parts.append(f"{name} diverged at step {path.diverged_at}" if path.diverged_at else
+                         f"{name} {above[-1]:.2g}" + (f" (step {close[0]})" if close.size else ""))
+        return (f"{self.surface}, α = {self.learning_rate:.3g}, {self.steps} steps. L − lowest at the end (first step "
+                f"below 0.001): " + (" · ".join(parts) if parts else "no optimiser chosen"))
