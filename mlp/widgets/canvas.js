@@ -203,6 +203,7 @@ export default {
   render({ model, el }) {
     const css = model.get("css_class"), figure = model.get("figure");
     el.classList.add(css, "mlp-panel");
+    el.addEventListener("keydown", (event) => event.stopPropagation());  // keys go to the controls, not to JupyterLab's notebook (its arrow keys move between cells)
     const send = (name, value) => { model.set(name, value); model.save_changes(); };
     const bar = element("div", {}, `display: flex; flex-wrap: wrap; gap: 4px 14px; align-items: center; height: ${model.get("controls_height")}px; overflow: hidden`);
     const updates = {};

@@ -44,6 +44,7 @@ export default {
   render({ model, el }) {
     const css = model.get("css_class");
     el.classList.add(css);
+    el.addEventListener("keydown", (event) => event.stopPropagation());  // keys go to the controls, not to JupyterLab's notebook (its arrow keys move between cells)
     el.style.cssText = `${FONT}; width: ${WIDTH}px`;
     const choices = model.get("choices"), send = (name, value) => { model.set(name, value); model.save_changes(); };
     const row = () => element("div", {}, "height: 28px; display: flex; align-items: center; gap: 10px; white-space: nowrap; overflow: hidden");
