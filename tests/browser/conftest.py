@@ -262,7 +262,9 @@ class Voila(Server):
         command = [sys.executable, "-m", "voila", str(notebook), "--no-browser", f"--port={port}",
                    "--Voila.ip=127.0.0.1"]
         super().__init__(command, notebook.parent, isolated_environment(folder), folder / "voila.log", port)
-        self.wait_until_ready("/")
+        # Ready when it serves a static file: "/" would run the whole notebook in a kernel of its own,
+        # beside the page's, and double the load while the test waits for the widgets.
+        self.wait_until_ready("/voila/static/voila.js")
 
     def open(self, page) -> None:
         # Voila sends the load event only after every cell ran (a lesson: 15-30 s, more on a busy
