@@ -1,4 +1,4 @@
-"""The lessons' interactive pieces, built on the mlp package and drawn in the browser (anywidget, canvas.py + canvas.js).
+"""The lessons' interactive pieces, built on the mlp package and drawn in the browser (anywidget).
 
 - ApproximationExplorer (lesson 2): a sum of ReLU bumps fitting a 1-D function; add bumps, watch the error.
 - LearningRateExplorer (lesson 7): drag the learning rate, watch the loss curves; sweep mode.
