@@ -39,10 +39,13 @@ ROOT = Path(__file__).resolve().parents[2]
 TOKEN = "dl101-browser-test-token"
 CHROMIUM_HINT = ("install Debian's chromium (apt-get install chromium) to run the browser tests "
                  "(Playwright drives it; never `playwright install`)")
-# Without the networking flags Chromium keeps trying to reach hosts that are closed here.
+# Without the networking flags Chromium keeps trying to reach hosts that are closed here. Every host name but
+# the local servers' fails at once: Voila's page links Font Awesome's CSS from a CDN, and a stylesheet still
+# loading holds back every script after it, so a DNS lookup that hangs (seen in CI) kept the widgets from
+# rendering for minutes.
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                 "--disable-dev-shm-usage"]
+                 "--disable-dev-shm-usage", "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1, EXCLUDE localhost"]
 # Upper bounds only, for work that grows on a slow or busy machine (a cold start, both cores taken by
 # other tests): every wait below ends as soon as the page shows its own signal, never after a fixed time.
 SERVER_START_SECONDS = 180
@@ -314,6 +317,11 @@ def pytest_runtest_makereport(item, call):
     return report
 
 
+def page_console(page) -> str:
+    """The last 40 lines the page's scripts wrote to the console (and their uncaught errors)."""
+    return "\n".join(getattr(page, "console_lines", [])[-40:]) or "(nothing)"
+
+
 def on_failure(request, describe) -> None:
     """Register describe() -> (title, text), called (while the page is still open) if the test fails."""
     request.node.__dict__.setdefault("browser_diagnostics", []).append(describe)
@@ -336,12 +344,23 @@ def browser_context(browser):
 def page(browser_context, request, tmp_path):
     """A new page (tab) per test; if the test fails, a screenshot is saved and its path reported."""
     page = browser_context.new_page()
+    console: list[str] = []  # what the page's scripts said: a widget that fails to render says why here
+    page.console_lines = console
+    page.on("console", lambda message: console.append(f"[{message.type}] {message.text}"[:500]))
+    page.on("pageerror", lambda error: console.append(f"[uncaught] {error}"[:500]))
+    page.on("requestfailed", lambda request: console.append(f"[request failed] {request.url} {request.failure}"[:500]))
 
     def screenshot():
         page.screenshot(path=tmp_path / "failure.png", full_page=True)
         return "screenshot of the page at failure", str(tmp_path / "failure.png")
 
+    def page_text():  # the end of what the page shows: the cells run so far, an error output
+        shown = page.evaluate("() => document.body ? document.body.innerText : ''")
+        return "end of the page's text at failure", shown[-3000:]
+
     on_failure(request, screenshot)
+    on_failure(request, lambda: ("the page's console at failure", page_console(page)))
+    on_failure(request, page_text)
     yield page
     page.close()
 
