@@ -5,7 +5,7 @@
 Each lesson that has a widget is opened in JupyterLab (the browser-test fixtures' server, Debian's
 headless chromium driven by Playwright) and run top to bottom. Then a learner's action is repeated on
 the lesson's own widget, and the page measures, from the keydown (or pointerdown) event to two
-animation frames after the widget's new picture exists (its PNG has changed and been decoded, or, for a widget drawn in the browser, its "drawn" event):
+animation frames after the widget has painted its new picture (its "drawn" event):
 
 - a key press on a slider (learning rate, hidden layers, bumps), one step each time, never back
   to a value it had (a cached picture would flatter);

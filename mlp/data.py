@@ -1,8 +1,9 @@
 """Data sets and data preparation for the lessons.
 
 Every generator returns ``X`` of shape (m, 2), float64, one example per row, and
-``y`` of shape (m,), int64 class labels 0, 1, ...; every one takes ``seed`` (an int or a
-numpy.random.Generator), so the same seed gives the same points.
+``y`` of shape (m,), int64 class labels 0, 1, ... (the regression ones, ``REGRESSION_DATASETS``:
+a float64 target); every one takes ``seed`` (an int or a numpy.random.Generator), so the same
+seed gives the same points.
 scikit-learn's generators are used where it has them (circles, moons, blobs). scikit-learn is
 imported inside the functions that use it, not at the top: it takes one to two seconds to import,
 and ``import mlp`` (the first cell of every lesson and exercise) should answer at once.
@@ -23,7 +24,8 @@ from .targets import class_labels, one_hot
 
 __all__ = [
     "xor", "make_xor", "make_circles", "make_moons", "make_spirals", "make_blobs",
-    "make_linearly_separable", "make_dataset", "DATASETS", "load_digits",
+    "make_linearly_separable", "make_dataset", "DATASETS", "make_plane", "make_gaussian_bumps", "REGRESSION_DATASETS",
+    "load_digits",
     "train_val_test_split", "Splits", "Standardizer", "one_hot",
 ]
 
@@ -144,6 +146,39 @@ def make_dataset(name: str, n_samples: int = 200, noise: float | None = None, se
         if key:
             options[key] = noise
     return DATASETS[name](n_samples, seed=seed, **options)
+
+
+# --- regression: a continuous target over the square [-1, 1]^2 (TensorFlow Playground's two) ----------
+
+def _regression(target, n_samples, noise, seed):
+    """X uniform in [-1, 1]^2, y = target(X) + noise * N(0, 1)."""
+    n_samples = check_positive(n_samples, "n_samples", integer=True)
+    noise = _check_noise(noise)
+    rng = make_rng(seed)
+    X = rng.uniform(-1.0, 1.0, (n_samples, 2))
+    return X, target(X) + noise * rng.standard_normal(n_samples)
+
+
+def make_plane(n_samples: int = 200, noise: float = 0.0, seed=None):
+    """A tilted plane: y = (x1 + x2) / 2 + noise * N(0, 1), in [-1, 1] without the noise."""
+    return _regression(lambda X: (X[:, 0] + X[:, 1]) / 2, n_samples, noise, seed)
+
+
+BUMPS = np.array([[-0.6, 0.45, 1], [0, 0.45, -1], [0.6, 0.45, 1],  # (centre x1, centre x2, height)
+                  [-0.6, -0.45, -1], [0, -0.45, 1], [0.6, -0.45, -1]])
+
+
+def make_gaussian_bumps(n_samples: int = 200, noise: float = 0.0, seed=None):
+    """Six Gaussian bumps of height +1 or -1 in a 3 x 2 checkerboard (``BUMPS``):
+    y = sum_k height_k exp(-|x - centre_k|^2 / 0.08) + noise * N(0, 1)."""
+    def bumps(X):
+        squared_distances = ((X[:, None, :] - BUMPS[:, :2]) ** 2).sum(axis=2)  # (m, 6)
+        return (BUMPS[:, 2] * np.exp(-squared_distances / 0.08)).sum(axis=1)
+
+    return _regression(bumps, n_samples, noise, seed)
+
+
+REGRESSION_DATASETS = {"plane": make_plane, "gaussians": make_gaussian_bumps}
 
 
 def load_digits(scale: bool = True):

@@ -4,6 +4,8 @@ Expectations come from the documented definitions (and from scikit-learn where t
 data come from it), never from numbers copied out of a previous run.
 """
 
+import math
+
 import numpy as np
 import pytest
 import sklearn.datasets
@@ -11,14 +13,18 @@ from sklearn.svm import SVC
 
 from mlp import data
 from mlp.data import (
+    BUMPS,
     DATASETS,
+    REGRESSION_DATASETS,
     Standardizer,
     load_digits,
     make_blobs,
     make_circles,
     make_dataset,
+    make_gaussian_bumps,
     make_linearly_separable,
     make_moons,
+    make_plane,
     make_spirals,
     make_xor,
     one_hot,
@@ -190,6 +196,47 @@ def test_make_spirals_radius_in_documented_range():
     radius = np.linalg.norm(X, axis=1)
     assert radius.min() >= 0.05 - 1e-12
     assert radius.max() <= 1.0 + 1e-12
+
+
+# --- the regression data sets ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", list(REGRESSION_DATASETS))
+def test_regression_sets_are_points_of_the_square_with_a_float_target(name):
+    X, y = REGRESSION_DATASETS[name](300, seed=0)
+    assert X.shape == (300, 2) and y.shape == (300,) and X.dtype == y.dtype == np.float64
+    assert np.abs(X).max() <= 1.0 and X.min(axis=0).max() < -0.9 and X.max(axis=0).min() > 0.9  # fills [-1, 1]^2
+    assert np.abs(y).max() <= 1.0 and y.std() > 0.2  # in [-1, 1] without noise, and not constant
+    X_again, y_again = REGRESSION_DATASETS[name](300, seed=0)
+    X_other, _ = REGRESSION_DATASETS[name](300, seed=1)
+    np.testing.assert_array_equal(X, X_again)
+    np.testing.assert_array_equal(y, y_again)
+    assert not np.array_equal(X, X_other)
+
+
+def test_the_plane_and_the_bumps_are_their_formulas():
+    X, y = make_plane(50, seed=1)
+    np.testing.assert_allclose(y, (X[:, 0] + X[:, 1]) / 2, rtol=0, atol=1e-15)
+    X, y = make_gaussian_bumps(50, seed=1)
+    by_hand = [sum(height * math.exp(-((x1 - c1) ** 2 + (x2 - c2) ** 2) / 0.08) for c1, c2, height in BUMPS)
+               for x1, x2 in X]
+    np.testing.assert_allclose(y, by_hand, rtol=1e-12, atol=1e-15)
+    assert sorted(BUMPS[:, 2]) == [-1, -1, -1, 1, 1, 1]  # three up, three down
+
+
+@pytest.mark.parametrize("make, target", [(make_plane, lambda X: (X[:, 0] + X[:, 1]) / 2),
+                                          (make_gaussian_bumps, lambda X: make_gaussian_bumps(len(X), seed=3)[1])])
+def test_regression_noise_is_gaussian_of_the_given_size(make, target):
+    X, y = make(20_000, noise=0.3, seed=3)
+    residual = y - target(X)  # the same seed: the same points, so the same noise-free target
+    assert abs(residual.mean()) < 0.01 and abs(residual.std() - 0.3) < 0.01
+
+
+def test_regression_sets_refuse_bad_sizes_and_noise():
+    with pytest.raises(ValueError, match=r"noise must be a zero or positive number; got -0.1"):
+        make_plane(10, noise=-0.1)
+    with pytest.raises(ValueError, match=r"n_samples must be a positive integer; got 0"):
+        make_gaussian_bumps(0)
 
 
 # --- train_val_test_split --------------------------------------------------------------

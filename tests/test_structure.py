@@ -10,7 +10,9 @@ PACKAGE = Path(mlp.__file__).parent
 # Bottom to top. A module may import only modules listed before it.
 LAYERS = [
     "rng", "checks", "fast", "activations", "initializers", "targets", "losses", "layers",
-    "schedules", "optimizers", "training", "network", "gradcheck", "range_test", "data", "plotting",
+    "schedules", "optimizers", "training", "network", "gradcheck", "range_test", "data",
+    # the computations the lessons' widgets show (the widgets only draw them)
+    "universal_approximation", "signal_propagation", "loss_surfaces", "learning_rate_sweep", "plotting",
 ]
 
 

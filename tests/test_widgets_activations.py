@@ -1,5 +1,6 @@
 """The activation explorer (lesson 3), driven in plain pytest: setting a trait redraws at once, so the
-picture's data (``explorer.figure``), the readout and the statistics are checked against the computation."""
+picture's data (``explorer.figure``), the readout and the statistics are checked against the computation
+(mlp.signal_propagation, tested in test_signal_propagation.py)."""
 
 import json
 import warnings
@@ -7,20 +8,11 @@ import warnings
 import matplotlib.pyplot as plt
 import numpy as np
 import pytest
+import traitlets
 
 import mlp
-from mlp.activations import ACTIVATIONS, relu, sigmoid, sigmoid_derivative, softmax
-from mlp.widgets.activations import (
-    RELU_FAMILY,
-    ActivationExplorer,
-    derivative_values,
-    stack_statistics,
-)
-
-
-@pytest.fixture(scope="module")
-def moons():
-    return mlp.data.make_moons(200, noise=0.2, seed=0)
+from mlp.activations import ACTIVATIONS, sigmoid, sigmoid_derivative, softmax
+from mlp.widgets import ActivationExplorer
 
 
 def panels(explorer):
@@ -126,23 +118,7 @@ def test_the_gradient_panel_names_its_lines_in_a_legend_above_the_data():
         assert np.nanmax(data) < (low + top) / 2
 
 
-def test_the_gradients_match_a_network_built_by_hand(moons):
-    X, y = moons
-    stats = stack_statistics("sigmoid", X, y, depth=12, width=32, init="xavier", seed=0)
-    model = mlp.MLP([2] + [32] * 12 + [1], hidden_activation="sigmoid", init="xavier", seed=0)  # lesson 3's stack
-    _, grads = model.loss_and_gradients(X, y)
-    np.testing.assert_allclose(stats.grad_norms, [np.linalg.norm(grads[f"dW{k}"]) for k in range(1, 14)])
-
-
-def test_dead_relu_units_are_counted_per_layer_and_drawn_as_bars(moons):
-    X, y = moons
-    stats = stack_statistics("relu", X, y, depth=6, width=32, init="xavier", bias=0.0, seed=0)
-    model = mlp.MLP([2] + [32] * 6 + [1], hidden_activation="relu", init="xavier", seed=0)
-    model.forward(X)
-    expected = [np.mean(np.all(relu(layer.cache[2]) == 0, axis=0)) for layer in model.layers[:-1]]
-    np.testing.assert_allclose(stats.dead_share, expected)
-    assert stats.dead_share[1:].max() > 0  # some units are dead from the start
-
+def test_dead_relu_units_are_drawn_as_bars():
     explorer = ActivationExplorer(activation="relu")
     explorer.bias = -1.0
     dead = explorer.statistics.dead_share
@@ -173,30 +149,26 @@ def test_saturated_units_for_sigmoid_with_a_large_bias():
 
 
 def test_softmax_is_handled_as_a_vector_function():
-    z = np.linspace(-6, 6, 13)
-    f, df = derivative_values("softmax", z)
-    s = softmax(np.column_stack([z, np.zeros_like(z)]))[:, 0]
-    np.testing.assert_allclose(f, s)
-    np.testing.assert_allclose(df, s * (1 - s))
     explorer = ActivationExplorer(activation="softmax")
+    f, df = curve(panels(explorer)["f"]), curve(panels(explorer)["df"])
+    s = softmax(np.column_stack([values(f, "x"), np.zeros(len(f["x"]))]))[:, 0]
+    np.testing.assert_allclose(values(f, "y"), s)
+    np.testing.assert_allclose(values(df, "y"), s * (1 - s))
     assert np.all(np.isfinite(explorer.statistics.grad_norms))
     assert "softmax across its 32 units" in explorer.readout
     assert "softmax([z, 0])" in panels(explorer)["f"]["title"]
 
 
 @pytest.mark.parametrize("name", list(ACTIVATIONS))
-def test_every_activation_at_every_extreme_without_warnings(name, moons):
-    X, y = moons
+def test_every_activation_at_every_extreme_without_warnings(name):
+    X, y = mlp.data.make_moons(200, noise=0.2, seed=0)
     with warnings.catch_warnings():
         warnings.simplefilter("error")
-        for init, bias in (("uniform", 3.0), ("xavier", -3.0), ("he", 0.0)):
-            stats = stack_statistics(name, X, y, depth=20, init=init, bias=bias)
-            assert len(stats.grad_norms) == 21 and stats.verdict
-            assert np.all((stats.dead_share >= 0) & (stats.dead_share <= 1))
-            if name not in RELU_FAMILY:  # exact zeros only by underflow, where f' is 0 too: saturated
-                assert np.all(stats.dead_share <= stats.saturated_share)
         explorer = ActivationExplorer(X, y, activation=name, z_max=10, hidden_layers=20, bias=-3.0)
         assert len(json.dumps(explorer.figure, default=len)) < 60_000  # a small message per redraw
+        for init, bias in (("uniform", 3.0), ("he", 0.0)):
+            explorer.init, explorer.bias = init, bias
+            assert len(explorer.statistics.grad_norms) == 21 and explorer.readout.startswith(name)
 
 
 def test_a_new_z_range_recomputes_no_stack():
@@ -213,19 +185,21 @@ def test_constructor_arguments_and_validation():
     explorer = ActivationExplorer(X, y, activation="elu", z_max=3, hidden_layers=5, width=16, init="he", bias=0.5)
     assert (explorer.activation, explorer.z_max, explorer.hidden_layers) == ("elu", 3.0, 5)
     assert len(explorer.statistics.dead_share) == 5 and "5 hidden layers of 16" in explorer.readout
-    with pytest.raises(ValueError, match=r"z_max must be between 1 and 10; got 12"):
+    with pytest.raises(traitlets.TraitError, match=r"'z_max' trait .* not be greater than 10, but a value of 12"):
         ActivationExplorer(z_max=12)
-    with pytest.raises(ValueError, match=r"hidden_layers must be between 2 and 20; got 30"):
+    with pytest.raises(traitlets.TraitError, match=r"'hidden_layers' trait .* not be greater than 20, but .* 30"):
         ActivationExplorer(hidden_layers=30)
+    with pytest.raises(traitlets.TraitError, match=r"'bias' trait .* not be less than -3, but a value of -4"):
+        explorer.bias = -4  # code is held to the sliders' ranges too
     with pytest.raises(ValueError, match="swish"):
         ActivationExplorer(activation="swish")
-    with pytest.raises(ValueError, match="give both X and y"):
+    with pytest.raises(ValueError, match=r"got shapes \(120, 2\) and \(\)"):  # X without y
         ActivationExplorer(X)
     with pytest.raises(ValueError, match=r"got shapes \(120, 2\) and \(119,\)"):
         ActivationExplorer(X, y[1:])
     with pytest.raises(ValueError, match="class labels"):
         ActivationExplorer(X, y + 0.5)
-    with pytest.raises(ValueError, match="init must be one of"):
+    with pytest.raises(traitlets.TraitError, match=r"'init' trait .* expected any of .*'xavier'.*'glorot_normal'"):
         ActivationExplorer(init="glorot_normal")
 
 

@@ -1,45 +1,15 @@
-"""The approximation explorer (lesson 2), driven in plain pytest (ipywidgets' dummy comm fires observers at once)."""
+"""The approximation explorer (lesson 2), driven in plain pytest (ipywidgets' dummy comm fires observers at once).
+Its computation, mlp.universal_approximation, has its own tests (test_universal_approximation.py)."""
 
 import warnings
 
 import matplotlib.pyplot as plt
 import numpy as np
 import pytest
+import traitlets
 
-from mlp import activations
+from mlp.universal_approximation import TARGETS, bump_approximation
 from mlp.widgets import ApproximationExplorer
-from mlp.widgets.approximation import TARGETS, bump, bump_approximation
-
-
-def test_a_bump_is_three_relus_and_a_hat():
-    x = np.linspace(-3, 5, 1601)
-    center, width = 1.0, 0.5
-    by_relus = (activations.relu(x - center + width) - 2 * activations.relu(x - center)
-                + activations.relu(x - center - width)) / width
-    hat = np.maximum(0.0, 1 - np.abs(x - center) / width)
-    np.testing.assert_allclose(bump(x, center, width), by_relus, atol=1e-12)
-    np.testing.assert_allclose(bump(x, center, width), hat, atol=1e-12)
-    assert bump(center, center, width) == pytest.approx(1.0)
-    assert np.all(bump(x[np.abs(x - center) >= width], center, width) == 0)
-
-
-@pytest.mark.parametrize("name", list(TARGETS))
-def test_the_sum_of_bumps_interpolates_the_target_at_the_knots(name):
-    function, interval, _ = TARGETS[name]
-    centers, heights, width, approximate = bump_approximation(function, interval, 9)
-    np.testing.assert_allclose(approximate(centers), function(centers), atol=1e-12)
-    assert width == pytest.approx((interval[1] - interval[0]) / 8)
-    between = (centers[:-1] + centers[1:]) / 2  # linear in between: the mean of the two neighbours
-    np.testing.assert_allclose(approximate(between), (heights[:-1] + heights[1:]) / 2, atol=1e-12)
-
-
-def test_twice_the_bumps_cut_the_error_of_a_smooth_target_about_four_times():
-    function, interval, _ = TARGETS["sine"]
-    x = np.linspace(*interval, 4001)
-    errors = [np.abs(function(x) - bump_approximation(function, interval, n)[3](x)).max() for n in (9, 17, 33)]
-    assert errors[0] > errors[1] > errors[2]
-    for coarse, fine in zip(errors, errors[1:]):
-        assert 3.5 < coarse / fine < 4.5
 
 
 def test_the_slider_redraws_and_the_readout_shows_the_error():
@@ -74,15 +44,14 @@ def test_the_picture_holds_the_target_the_sum_and_one_hat_per_bump():
     assert not [item for item in explorer.figure["axes"][0]["items"] if len(item.get("x", [])) == 3]
 
 
-def test_one_bump_sits_in_the_middle():
-    function, (low, high), _ = TARGETS["sine"]
-    centers, heights, width, _ = bump_approximation(function, (low, high), 1)
-    assert centers.tolist() == [0.0] and width == pytest.approx(np.pi)
-
-
-def test_an_unknown_target_is_refused():
-    with pytest.raises(ValueError, match="target must be one of"):
+def test_an_unknown_target_or_bump_count_is_refused():
+    with pytest.raises(traitlets.TraitError, match=r"'target' trait .* expected any of \['sine', 'wiggly', 'kink'\]"):
         ApproximationExplorer(target="cosine")
+    explorer = ApproximationExplorer()
+    with pytest.raises(traitlets.TraitError, match="expected any of"):
+        explorer.target = "cosine"
+    with pytest.raises(ValueError, match=r"n must be a positive integer; got 0"):
+        explorer.bumps = 0
 
 
 def test_snapshot_is_a_figure_of_the_current_state():

@@ -4,6 +4,7 @@ import base64
 import io
 
 import matplotlib.pyplot as plt
+from matplotlib.backends.backend_agg import FigureCanvasAgg
 import numpy as np
 import pytest
 import traitlets
@@ -115,4 +116,19 @@ def test_its_output_carries_its_picture_and_one_line_for_static_pages():
     assert "application/vnd.jupyter.widget-view+json" in data
     assert data["text/plain"] == "Parabola: an interactive widget (run the notebook to use it)"
     picture = Image.open(io.BytesIO(base64.b64decode(data["image/png"])))
-    assert picture.size == (760, 350)
+    assert picture.size == (760, 330 + 34)  # the canvas, then two lines of readout
+
+
+def test_the_static_picture_wraps_a_long_readout_inside_its_width():
+    panel = Parabola()
+    words = " · ".join(f"setting {k} is {k / 7:.5f}" for k in range(12))  # about 300 characters
+    figure = render_figure({**panel.figure, "readout": words})
+    try:
+        shown = figure.texts[0]
+        renderer = FigureCanvasAgg(figure).get_renderer()
+        box = shown.get_window_extent(renderer)
+        assert shown.get_text().count("\n") == 1, shown.get_text()
+        assert shown.get_text().replace("\n", " ").startswith(words[:150])
+        assert 0 <= box.x0 and box.x1 <= 760 and box.y0 >= 0, box
+    finally:
+        plt.close(figure)

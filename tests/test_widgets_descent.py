@@ -1,5 +1,5 @@
-"""The gradient-descent explorer, driven in plain pytest: its paths are GradientDescent's own steps, and the
-picture it sends to the browser (and its static copy) shows exactly those numbers."""
+"""The gradient-descent explorer, driven in plain pytest: the picture it sends to the browser (and its static copy)
+shows exactly the paths of mlp.loss_surfaces (tested in test_loss_surfaces.py), and its controls change it."""
 
 import warnings
 
@@ -8,7 +8,8 @@ import math
 import numpy as np
 import pytest
 
-from mlp.widgets.descent import CURVES, SURFACES, DescentExplorer, descent_path, exit_point, surface_picture
+from mlp.loss_surfaces import CURVES, SURFACES
+from mlp.widgets.descent import DescentExplorer, exit_point, surface_picture
 
 
 @pytest.fixture
@@ -56,61 +57,7 @@ def manual_path(gradient, theta0, alpha, beta, steps):
     return np.array(thetas)
 
 
-# --- the paths -----------------------------------------------------------------------------
-
-
-@pytest.mark.parametrize("name", list(CURVES) + list(SURFACES))
-@pytest.mark.parametrize("alpha, beta", [(0.1, 0.0), (0.05, 0.9), (0.5, 0.5)])
-def test_the_path_is_gradient_descent_with_momentum(name, alpha, beta):
-    function = {**CURVES, **SURFACES}[name]
-    path = descent_path(function, alpha, beta, steps=30)
-    expected = manual_path(function.gradient, function.start, alpha, beta, 30)
-    np.testing.assert_allclose(path.thetas, expected, rtol=1e-12, atol=1e-12)
-    np.testing.assert_allclose(path.losses, [function.value(theta) for theta in expected], rtol=1e-12)
-    assert path.diverged_at is None
-
-
-def test_small_steps_converge_on_the_quadratics():
-    for function in (CURVES["quadratic"], SURFACES["round bowl"], SURFACES["elongated bowl"]):
-        path = descent_path(function, 0.3, 0.0, steps=200)
-        assert path.losses[-1] - function.lowest_loss < 1e-8
-        assert np.all(np.diff(path.losses) <= 0)  # below 1 / curvature: the loss never goes up
-
-
-def test_half_the_inverse_curvature_jumps_to_the_minimum_in_one_step():
-    path = descent_path(CURVES["quadratic"], 0.5, 0.0, steps=3)
-    assert path.thetas[1, 0] == 3.0
-
-
-def test_the_largest_curvature_sets_the_stable_learning_rate():
-    for function in (CURVES["quadratic"], SURFACES["elongated bowl"], SURFACES["round bowl"]):
-        assert descent_path(function, 0.99, 0.0, steps=400).diverged_at is None
-        assert descent_path(function, 1.02, 0.0, steps=2000).diverged_at is not None
-    valley = SURFACES["valley (Rosenbrock)"]
-    assert valley.largest_curvature == pytest.approx(2.0, rel=0.05)
-
-
-def test_divergence_stops_the_path_without_warnings():
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        for function in [*CURVES.values(), *SURFACES.values()]:
-            for alpha, beta in ((3.16, 0.0), (3.16, 0.99), (2.5, 0.5)):
-                path = descent_path(function, alpha, beta, steps=200)
-                assert path.diverged_at is not None, (function.name, alpha, beta)
-                assert path.steps == path.diverged_at
-                assert np.all(np.isfinite(path.thetas))
-    assert not caught, [str(w.message) for w in caught]
-
-
-def test_the_two_valleys_have_a_local_and_a_global_minimum():
-    curve = CURVES["two valleys"]
-    for minimum in curve.minima:
-        assert curve.gradient(np.array(minimum)) == pytest.approx(0, abs=1e-12)
-    assert curve.value(curve.minima[0]) < curve.value(curve.minima[1])
-    stuck = descent_path(curve, 0.05, 0.0, steps=200)
-    assert stuck.thetas[-1, 0] == pytest.approx(curve.minima[1][0], abs=1e-4)
-    rolled_over = descent_path(curve, 0.05, 0.9, steps=200)  # momentum carries it over the hump
-    assert rolled_over.thetas[-1, 0] == pytest.approx(curve.minima[0][0], abs=1e-3)
+# --- the picture helpers ----------------------------------------------------------------
 
 
 def test_the_exit_point_is_where_the_path_first_crosses_the_edge():
@@ -165,7 +112,7 @@ def test_step_and_reset_buttons(explorer):
     assert len(plotted_path(explorer, "2-D")) == 12 and "steps 11" in explorer.readout
     explorer._on_message(explorer, {"do": "reset"}, [])
     assert explorer.steps == 0 and len(plotted_path(explorer, "1-D")) == 1 and "(the start)" in explorer.readout
-    explorer.step(500)
+    explorer.on_step(500)
     assert explorer.steps == explorer.max_steps == 200
 
 
@@ -230,6 +177,15 @@ def test_leaving_the_chart_without_diverging_is_marked(explorer):
     assert "at the global minimum" in explorer.readout
 
 
+def test_the_readout_tells_a_local_minimum_from_the_global_one(explorer):
+    explorer.curve, explorer.learning_rate, explorer.steps = "two valleys", 0.05, 200
+    one_d = explorer.readout.split(" · 2-D")[0]
+    assert "1-D: θ = 1.861" in one_d and one_d.endswith("; stuck in a local minimum")
+    explorer.momentum = 0.9  # carries it over the hump
+    one_d = explorer.readout.split(" · 2-D")[0]
+    assert "1-D: θ = -2.115" in one_d and one_d.endswith("; at the global minimum")
+
+
 def test_choosing_a_curve_starts_from_its_own_start(explorer):
     explorer.start = 6.0
     assert explorer.curve_path.thetas[0, 0] == 6.0 and plotted_path(explorer, "1-D")[0, 0] == 6.0
@@ -264,11 +220,11 @@ def test_bad_settings_are_refused():
 
 def test_snapshot_is_a_figure_of_the_current_state(explorer):
     explorer.surface = "round bowl"
-    explorer.step(5)
+    explorer.on_step(5)
     figure = explorer.snapshot()
     try:
         assert [ax.get_title() for ax in figure.axes] == ["L(θ) = (θ − 3)²", "L = θ₁² + θ₂²", "loss above the lowest"]
-        assert figure.texts[0].get_text() == explorer.readout and "steps 15" in explorer.readout
+        assert " ".join(figure.texts[0].get_text().split()) == explorer.readout and "steps 15" in explorer.readout
         assert len(figure.axes[1].images) == 1
     finally:
         plt.close(figure)

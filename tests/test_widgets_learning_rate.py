@@ -11,9 +11,8 @@ import pytest
 import traitlets
 
 import mlp
-from mlp.training import History
+from mlp.learning_rate_sweep import DEFAULT_SWEEP_RATES
 from mlp.widgets import LearningRateExplorer, learning_rate
-from mlp.widgets.learning_rate import BOUNCE_FACTOR, DEFAULT_SWEEP_RATES, Run, classify_runs, lesson_schedule
 
 
 @pytest.fixture(scope="module")
@@ -86,8 +85,9 @@ def test_a_larger_learning_rate_trains_to_a_lower_loss_and_the_picture_follows()
     np.testing.assert_array_equal(labelled(explorer, 0, "training loss")["y"], fast.history.train_loss)
     np.testing.assert_array_equal(labelled(explorer, 0, "earlier runs")["y"], slow.history.train_loss)
     # the model holds the weights the current run ended with
-    assert not np.allclose(explorer.model.params["W1"], explorer.initial_weights["W1"])
-    assert np.isclose(explorer.model.loss_value(explorer.X_train, explorer.y_train), fast.final_train_loss)
+    experiment = explorer.experiment
+    assert not np.allclose(experiment.model.params["W1"], experiment.initial_weights["W1"])
+    assert np.isclose(experiment.model.loss_value(experiment.X_train, experiment.y_train), fast.final_train_loss)
     # right: the final loss of both runs against their learning rates, the slider's run the star
     dots = labelled(explorer, 1, "your runs")
     assert dots["x"] == [0.01, 1.0] and dots["y"] == [slow.final_train_loss, fast.final_train_loss]
@@ -105,7 +105,7 @@ def test_every_run_starts_from_the_same_initial_weights():
     assert explorer.current.history.train_loss == first.history.train_loss  # the same start, the same shuffles
     assert explorer.current.initial_loss == explorer.previous_runs[0].initial_loss
     for name, value in mlp.MLP([2, 16, 1], seed=0).get_weights().items():
-        np.testing.assert_array_equal(explorer.initial_weights[name], value)
+        np.testing.assert_array_equal(explorer.experiment.initial_weights[name], value)
 
 
 def test_epochs_schedule_and_batch_size_change_the_run():
@@ -123,17 +123,6 @@ def test_epochs_schedule_and_batch_size_change_the_run():
     assert explorer.current.final_train_loss != full.final_train_loss
     explorer.batch_size = 0
     assert explorer.current.settings == (60, "exponential", None)  # 0 is "full batch"
-
-
-def test_the_schedules_decay_to_about_a_tenth():
-    for name in ("exponential", "inverse_time"):
-        schedule = lesson_schedule(name, 0.5, 200)
-        assert schedule(0) == 0.5 and schedule(200) == pytest.approx(0.05)
-    step = lesson_schedule("step", 0.5, 200)
-    assert [step(t) for t in (0, 49, 50, 199)] == [0.5, 0.5, 0.25, 0.0625]
-    assert lesson_schedule("constant", 0.5, 200)(199) == 0.5
-    with pytest.raises(ValueError, match="unknown schedule 'cosine'; choose one of"):
-        lesson_schedule("cosine", 0.5, 10)
 
 
 def test_earlier_runs_stay_as_faint_labelled_curves_until_forgotten():
@@ -181,7 +170,7 @@ def test_divergence_is_shown_not_raised(regression_data):
     assert explorer.figure["axes"][0]["title"] == "learning rate 3 (DIVERGED)"
     cross = labelled(explorer, 0, "diverged")
     assert cross["marker"] == "x" and cross["x"] == [len(run.train_loss) + 1]
-    assert all(np.isfinite(value).all() for value in explorer.model.params.values())  # weights from before
+    assert all(np.isfinite(value).all() for value in explorer.experiment.model.params.values())  # from before
 
 
 def test_the_sweep_labels_every_run_and_marks_divergence(regression_data):
@@ -230,7 +219,7 @@ def test_the_sweep_reuses_a_run_the_slider_made_without_touching_it():
     explorer.mode = "sweep"
     (same,) = [run for run in explorer.sweep_runs if run.learning_rate == 1.0]
     assert same is not own and same.history is own.history and same.verdict == "good" and own.verdict is None
-    fresh = explorer.train_run(1.0, own.settings, explorer._sweep_model)
+    fresh = explorer.experiment.run(1.0, *own.settings, model=explorer.experiment.sweep_model)
     assert fresh.history.train_loss == own.history.train_loss  # what training it again would give
 
 
@@ -251,7 +240,7 @@ def test_long_training_is_announced_before_it_starts(monkeypatch):
     explorer.mode = "sweep"  # 5 x 60 full-batch updates: quick, nothing to announce
     assert said == []
     explorer.batch_size = 8  # 60 epochs x 18 batches of 8 (140 examples): 1080 updates a run
-    assert explorer.updates() == 1080
+    assert explorer.experiment.updates(60, 8) == 1080
     n = len(DEFAULT_SWEEP_RATES) - 1  # the slider's rate 0.1 is one of them: already trained
     assert said[:-1] == [f"sweep: training {n} runs of 1080 parameter updates, {done} done..." for done in range(n)]
     assert said[-1] == "" and explorer.readout.startswith("learning rate 0.1 ")  # then the picture
@@ -261,37 +250,7 @@ def test_long_training_is_announced_before_it_starts(monkeypatch):
     explorer.mode = "single run"
     explorer.learning_rate = 0.2
     assert said == ["training learning rate 0.2: 1080 parameter updates...", ""]
-    assert explorer.updates((10, "constant", 1)) == 1400 and explorer.updates((10, "constant", None)) == 10
-
-
-# --- the rule --------------------------------------------------------------------------------
-
-
-def fake_run(rate, losses, initial=1.0, diverged=False):
-    history = History(epoch=list(range(1, len(losses) + 1)), train_loss=list(losses), initial_train_loss=initial,
-                      diverged=diverged)
-    return Run(rate, (len(losses), "constant", None), history, 0.0)
-
-
-def test_classify_runs_follows_the_documented_rule():
-    runs = [
-        fake_run(1e-3, [0.99, 0.98]),  # hardly moved: too small
-        fake_run(1e-2, [0.6, 0.3]),  # ln(1/0.3) = 1.2 < 0.8 ln(1/0.1) = 1.84: too small
-        fake_run(1e-1, [0.3, 0.15]),  # ln(1/0.15) = 1.9 >= 1.84: good
-        fake_run(1.0, [0.2, 0.1]),  # the best: good
-        fake_run(3.0, [0.5, 0.5]),  # stable, but worse than the best at a larger rate: too large
-        fake_run(5.0, [1.5, 0.05]),  # rose above the start: too large, however low it ends
-        fake_run(8.0, [0.1, 0.1 * BOUNCE_FACTOR * 1.01]),  # went back up: too large
-        fake_run(10.0, [0.4], diverged=True),  # diverged: too large
-    ]
-    assert classify_runs(runs) == ["too small", "too small", "good", "good", "too large", "too large", "too large",
-                                   "too large"]
-    assert classify_runs([fake_run(10.0, [], diverged=True)]) == ["too large"]
-    assert classify_runs([fake_run(1e-4, [1.0, 1.0])]) == ["too small"]  # stable, but nothing came down
-    assert runs[5].problem().startswith("the loss rose above its starting value")
-    assert runs[6].problem().startswith("the loss went back up")
-    assert runs[7].problem() == "diverged in epoch 2"
-    assert runs[3].problem() == "" and not runs[3].unstable
+    assert explorer.experiment.updates(10, 1) == 1400 and explorer.experiment.updates(10) == 10
 
 
 # --- arguments -------------------------------------------------------------------------------
@@ -300,20 +259,19 @@ def test_classify_runs_follows_the_documented_rule():
 def test_lessons_pass_their_own_data_and_layer_sizes():
     X, y = mlp.data.make_dataset("circles", 200, noise=0.1, seed=1)
     explorer = LearningRateExplorer(X, y, layer_sizes=[2, 8, 8, 1], learning_rate=0.5, epochs=50, seed=3)
-    assert explorer.model.layer_sizes == [2, 8, 8, 1]
-    assert len(explorer.X_train) == 140 and len(explorer.validation[0]) == 60
+    assert explorer.experiment.model.layer_sizes == [2, 8, 8, 1]
+    assert len(explorer.experiment.X_train) == 140 and len(explorer.experiment.validation[0]) == 60
     without = LearningRateExplorer(X, y, val_size=0)
-    assert without.validation is None and "validation" not in without.readout
+    assert without.experiment.validation is None and "validation" not in without.readout
     assert [item["colour"] for item in items(without, 1, "points")] == ["#555", "black"]  # no hollow validation
-    assert LearningRateExplorer(sweep_rates=[0.3, 0.01, 1, 0.1], mode="sweep").sweep_rates == (0.01, 0.1, 0.3, 1.0)
 
 
 @pytest.mark.parametrize("kwargs, error, message", [
-    ({"layer_sizes": [3, 4, 1]}, ValueError, "layer_sizes starts with 3 inputs but X has 2 features"),
+    ({"layer_sizes": [3, 4, 1]}, ValueError, r"X has 2 features per example but the network .* expects 3 features"),
+    ({"batch_size": 16}, traitlets.TraitError, r"batch_size.*expected any of \[0, 32, 8, 1\].*16"),
     ({"learning_rate": 50}, traitlets.TraitError, "learning_rate.*should not be greater than 10.0, but a value of 50"),
     ({"schedule": "cosine"}, traitlets.TraitError, r"schedule.*expected any of \['constant'.*not the str 'cosine'"),
     ({"mode": "both"}, traitlets.TraitError, "mode.*expected any of.*'both'"),
-    ({"sweep_rates": [0.1, 0.1, 0.1, 1.0]}, ValueError, r"4 to 6 different positive learning rates; got \[0.1, 0.1"),
     ({"X": np.zeros((5, 2))}, ValueError, "give both X and y"),
 ])
 def test_bad_arguments_are_refused_saying_what_was_expected(kwargs, error, message):

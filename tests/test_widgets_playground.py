@@ -25,7 +25,8 @@ def playground():
 def test_it_starts_at_epoch_0_with_a_frame_for_every_unit(playground):
     frame = playground.frame
     assert frame["epoch"] == 0 and frame["layer_sizes"] == [2, 4, 2, 1]
-    assert len(frame["units"]) == (4 + 2) * GRID * GRID and len(frame["inputs"]) == 2 * GRID * GRID
+    assert len(frame["units"]) == (4 + 2) * GRID * GRID and len(playground.inputs) == 2 * GRID * GRID
+    assert "inputs" not in frame  # the input pictures do not change while training: sent once, not every frame
     assert len(frame["train_loss"]) == len(frame["val_loss"]) == 1
     assert len(np.frombuffer(playground.points, np.float32)) == 4 * 200  # (x1, x2, class, validation?) per point
 
@@ -69,7 +70,7 @@ def test_the_learning_rate_changes_live_and_the_rest_rebuilds(playground):
 
 def test_the_input_pictures_are_the_chosen_features_over_the_plane(playground):
     playground.features = ["x1", "x1x2"]
-    pictures = np.frombuffer(playground.frame["inputs"], np.uint8).reshape(2, GRID, GRID)
+    pictures = np.frombuffer(playground.inputs, np.uint8).reshape(2, GRID, GRID)
     assert pictures[0][0, 0] == 0 and pictures[0][0, -1] == 255  # x1 grows to the right
     assert pictures[1][0, 0] == 255 and pictures[1][0, -1] == 0  # x1 x2: + at lower left, - at lower right
 
@@ -111,6 +112,18 @@ def test_the_timeline_scrubs_back_to_a_kept_frame(playground):
     assert playground.frame["epoch"] == 2 and len(playground.frame["train_loss"]) == 3
     press(playground, "step")  # training goes on from the newest weights, not the scrubbed frame
     assert playground.frame["epoch"] == 5
+
+
+def test_the_timeline_stays_bounded_and_covers_the_whole_run(playground, monkeypatch):
+    monkeypatch.setattr("mlp.widgets.playground.TIMELINE_FRAMES", 10)
+    for _ in range(40):
+        press(playground, "step")
+    kept = playground.timeline
+    assert len(kept) <= 10 and kept[0] == 0 and kept[-1] == 40 and kept == sorted(kept)
+    press(playground, "scrub", epoch=25)  # the latest kept frame at or before it
+    assert playground.frame["epoch"] == max(e for e in kept if e <= 25) and 25 not in kept
+    press(playground, "reset")
+    assert playground.timeline == [0]
 
 
 def test_play_without_an_event_loop_says_what_to_do(playground):

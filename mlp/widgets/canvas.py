@@ -17,6 +17,7 @@ from __future__ import annotations
 import base64
 import io
 import math
+import textwrap
 from pathlib import Path
 
 import anywidget
@@ -25,6 +26,7 @@ import traitlets
 
 WIDTH, HEIGHT = 760, 330  # the canvas, in CSS pixels (fixed: nothing moves when a setting changes)
 FONT_POINTS = 9  # matplotlib's text in the static picture: 12.5 px at its 100 dpi, as the canvas's 12 px
+READOUT_HEIGHT = 34  # the readout's two lines under the canvas, in pixels (canvas.js: the same)
 
 
 # --- the controls ------------------------------------------------------------------------------
@@ -158,13 +160,14 @@ def render_figure(figure: dict):
 
     palettes = {"diverging": LinearSegmentedColormap.from_list("d", ["#f59322", "#ffffff", "#0877bd"]),
                 "sequential": LinearSegmentedColormap.from_list("s", ["#ffffff", "#084594"])}
-    W, H = figure["width"], figure["height"]
-    result = Figure(figsize=(W / 100, (H + 20) / 100), layout="none")
-    result.text(0.01, 0.01, figure.get("readout", ""), fontsize=FONT_POINTS)
+    W, H = figure["width"], figure["height"] + READOUT_HEIGHT  # the canvas, then the readout's two lines
+    result = Figure(figsize=(W / 100, H / 100), layout="none")
+    readout = textwrap.fill(figure.get("readout", ""), width=int(W / 6.6), max_lines=2, placeholder=" …")
+    result.text(0.01, 1 - (figure["height"] + 2) / H, readout, fontsize=FONT_POINTS, va="top", linespacing=1.25)
     nan = lambda values: [np.nan if v is None else v for v in values]  # noqa: E731
     for spec in figure["axes"]:
         left, top, width, height = spec["box"]
-        ax = result.add_axes((left / W, 1 - (top + height) / (H + 20), width / W, height / (H + 20)))
+        ax = result.add_axes((left / W, 1 - (top + height) / H, width / W, height / H))
         for item in spec["items"]:
             style = {"alpha": item.get("alpha", 1.0), "label": item.get("label")}
             if item["kind"] == "line":

@@ -1,17 +1,9 @@
 """The playground (lesson 9): TensorFlow Playground's network view on the course's mlp, drawn in the browser.
 
-The kernel trains (``mlp.MLP``, the optimisers of ``mlp.optimizers``) and sends one message per frame:
-``network_view.encode`` of the network now (every unit over the input plane, the weights, each layer's
-gradient size, the dead units, the epoch and the losses) plus the input features over the plane. The
-page (playground.js) owns the controls and draws everything at display rate. The epoch counter is drawn
-from the same message as the pictures, so it always belongs to them.
-
-Settings: the problem (classification, or regression: a continuous target, a linear output and the mean
-squared error), its data set, noise and ratio of training data (the rest is held out: the test points,
-shown or not); the input features (x1, x2, x1², x2², x1x2, sin x1, sin x2); the hidden layers; the
-activation; the optimiser (SGD, momentum, Adam); live, also while playing: the learning rate, the batch
-size, the regularisation (none, L1, L2) and its rate. Play / Pause / Step / Reset, a timeline that
-scrubs back through the frames kept so far, and the output discretised (at P = 0.5, or 0) or not.
+The kernel trains (``mlp.MLP`` and ``mlp.optimizers``, one epoch at a time) and sends one message per frame,
+``network_view.network_frame`` of the network now; the page (playground.js) owns the controls and draws
+everything at display rate, the epoch counter from the same message as the pictures. Regression: a
+continuous target, a linear output and the mean squared error.
 """
 
 from __future__ import annotations
@@ -27,44 +19,37 @@ import anywidget
 import numpy as np
 import traitlets
 
-from ..data import make_dataset
+from ..data import REGRESSION_DATASETS, make_dataset
 from ..network import MLP
 from ..optimizers import Adam, GradientDescent
 from ..rng import make_rng
 from ..schedules import make_schedule
 from ..training import DivergenceWarning
-from .network_view import Timeline, encode, grid_points, network_frame, unit_bytes
+from .network_view import network_frame, unit_bytes
 
 GRID = 40  # grid points per axis for every picture
 FRAME_SECONDS = 1 / 30  # while playing: at most one frame per display frame...
 TRAIN_SECONDS = 0.6 * FRAME_SECONDS  # ...with as many epochs as fit in 60% of it (the rest: the frame and messages)
 CURVE_POINTS = 300  # the loss curves sent: at most this many points, the first and the latest always among them
+TIMELINE_FRAMES = 200  # frames kept to scrub back to; when full, every other one goes (the first and latest stay)
 FEATURES = {
     "x1": lambda X: X[:, 0], "x2": lambda X: X[:, 1], "x1²": lambda X: X[:, 0] ** 2, "x2²": lambda X: X[:, 1] ** 2,
     "x1x2": lambda X: X[:, 0] * X[:, 1], "sin x1": lambda X: np.sin(X[:, 0]), "sin x2": lambda X: np.sin(X[:, 1]),
 }
-BUMPS = np.array([[-0.6, 0.45, 1], [0, 0.45, -1], [0.6, 0.45, 1], [-0.6, -0.45, -1], [0, -0.45, 1], [0.6, -0.45, -1]])
-REGRESSION = {  # x uniform in [-1, 1]^2 -> a target in about [-1, 1], as TensorFlow Playground's
-    "plane": lambda X: (X[:, 0] + X[:, 1]) / 2,
-    "gaussians": lambda X: (BUMPS[:, 2] * np.exp(-((X[:, None] - BUMPS[:, :2]) ** 2).sum(axis=2) / 0.08)).sum(axis=1),
-}
-DATASETS = {"classification": ("circles", "xor", "moons", "spirals"), "regression": tuple(REGRESSION)}
+DATASETS = {"classification": ("circles", "xor", "moons", "spirals"), "regression": tuple(REGRESSION_DATASETS)}
 OPTIMIZERS = {"SGD": lambda rate: GradientDescent(rate), "momentum": lambda rate: GradientDescent(rate, momentum=0.9),
               "Adam": lambda rate: Adam(rate)}
+MENU_NUMBERS = {"learning_rate": [0.0001, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1, 3], "batch_size": [1, 5, 10, 30, 100],
+                "regularization_rate": [0, 0.0001, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3]}  # what these menus offer
 REBUILD = ("problem", "dataset", "noise", "validation_share", "features", "hidden", "activation", "optimizer", "seed")
 
 
 class Playground(anywidget.AnyWidget):
-    """TensorFlow Playground in a notebook: ``Playground(dataset="circles", seed=0)`` displays the panel.
+    """TensorFlow Playground in a notebook: ``Playground(n_samples=200, dataset="circles", seed=0, ...)``.
 
-    Parameters
-    ----------
-    n_samples : the number of points, training and test together.
-    **settings : any of the synced settings below, e.g. ``problem="regression"``, ``hidden=[4, 2]``.
-
-    Every setting in ``REBUILD`` starts a new network from the same seeds (the same settings give the same
-    start); the learning rate, batch size and regularisation are read at each epoch boundary. ``step(n)``
-    trains n epochs from Python, ``reset()`` goes back to the initial weights.
+    Any synced setting below may be given. Each one in ``REBUILD`` starts a new network from the same seeds
+    (the same settings give the same start); the learning rate, batch size and regularisation are read at
+    each epoch boundary, also while playing. ``step(n)`` trains n epochs, ``reset()`` goes back to epoch 0.
     """
 
     _esm = Path(__file__).with_name("playground.js")
@@ -75,7 +60,7 @@ class Playground(anywidget.AnyWidget):
     noise = traitlets.Float(0.1, min=0.0, max=0.5).tag(sync=True)
     validation_share = traitlets.Float(0.5, min=0.1, max=0.9).tag(sync=True)  # the test points' share
     features = traitlets.List(traitlets.Unicode(), ["x1", "x2"]).tag(sync=True)
-    hidden = traitlets.List(traitlets.Int(), [4, 2]).tag(sync=True)
+    hidden = traitlets.List(traitlets.Int(), [4, 2]).tag(sync=True)  # units per hidden layer
     activation = traitlets.Enum(("tanh", "relu", "sigmoid", "linear"), "tanh").tag(sync=True)
     optimizer = traitlets.Enum(tuple(OPTIMIZERS), "SGD").tag(sync=True)
     learning_rate = traitlets.Float(0.03).tag(sync=True)
@@ -86,9 +71,10 @@ class Playground(anywidget.AnyWidget):
     show_test_data = traitlets.Bool(False).tag(sync=True)
     discretize = traitlets.Bool(False).tag(sync=True)  # the output picture thresholded (drawn by the page)
     playing = traitlets.Bool(False).tag(sync=True)
-    choices = traitlets.Dict().tag(sync=True)  # what the menus offer (constant)
+    choices = traitlets.Dict().tag(sync=True)  # what each menu offers, by trait (constant)
     points = traitlets.Bytes(b"").tag(sync=True)  # float32 rows (x1, x2 in 0..1 of the picture, target in -1..1, test?)
-    frame = traitlets.Dict().tag(sync=True)  # network_view.encode(...) + the input features' pictures
+    inputs = traitlets.Bytes(b"").tag(sync=True)  # the input features over the plane, GRID x GRID bytes each
+    frame = traitlets.Dict().tag(sync=True)  # network_view.network_frame(...)
     timeline = traitlets.List(traitlets.Int()).tag(sync=True)  # the epochs one can scrub back to
     message = traitlets.Unicode("").tag(sync=True)
     _built = False
@@ -96,14 +82,12 @@ class Playground(anywidget.AnyWidget):
     def __init__(self, n_samples: int = 200, **settings):
         super().__init__(**settings)
         self.n_samples = int(n_samples)
-        self.choices = {"datasets": {problem: list(names) for problem, names in DATASETS.items()},
-                        "features": list(FEATURES), "activations": list(self.traits()["activation"].values),
-                        "optimizers": list(OPTIMIZERS)}
-        self._timeline, self._task, self._built = Timeline(), None, True
+        menus = ("problem", "activation", "optimizer", "regularization")  # these offer their traits' values
+        self.choices = {**{name: list(self.traits()[name].values) for name in menus}, **MENU_NUMBERS,
+                        "features": list(FEATURES), "dataset": {key: list(sets) for key, sets in DATASETS.items()}}
+        self._task, self._built = None, True
         self.on_msg(self._on_message)
         self._rebuild()
-
-    # --- settings ------------------------------------------------------------------------
 
     @traitlets.validate("dataset")
     def _check_dataset(self, proposal):
@@ -135,53 +119,44 @@ class Playground(anywidget.AnyWidget):
 
     def _rebuild(self) -> None:
         """New data and a new network from the settings (same seeds: the same choice gives the same start)."""
-        regression = self.problem == "regression"
-        if regression:
-            rng = np.random.default_rng(self.seed)
-            X = rng.uniform(-1.0, 1.0, (self.n_samples, 2))
-            y = REGRESSION[self.dataset](X) + self.noise * rng.standard_normal(self.n_samples)
+        def features(X):  # the chosen input features of the points X, a column each: the network's inputs
+            return np.column_stack([FEATURES[name](X) for name in self.features])
+
+        if self.problem == "regression":
+            X, y = REGRESSION_DATASETS[self.dataset](self.n_samples, noise=self.noise, seed=self.seed)
         else:
             X, y = make_dataset(self.dataset, self.n_samples, noise=self.noise, seed=self.seed)
         X = (X - X.mean(axis=0)) / X.std(axis=0)
         order = np.random.default_rng(self.seed + 1).permutation(len(X))
         n_test = int(round(self.validation_share * len(X)))
         train, test = order[n_test:], order[:n_test]
-        self.X_train, self.y_train, self.X_val, self.y_val = X[train], y[train], X[test], y[test]
+        self.X_train, self.y_train, self.X_val, self.y_val = features(X[train]), y[train], features(X[test]), y[test]
         half = np.abs(X).max() * 1.1
-        self.extent = (-half, half, -half, half)
-        self._grid_features = self._features(grid_points(self.extent, GRID))
-        scale = np.abs(self._grid_features).max(axis=0)
-        self._input_pictures = b"".join(unit_bytes(column / s).tobytes()
-                                        for column, s in zip(self._grid_features.T, scale))
-        self.model = MLP([len(self.features), *self.hidden, 1], hidden_activation=self.activation,
-                         output_activation="linear" if regression else "sigmoid", seed=self.seed + 2)
-        self.initial_weights = self.model.get_weights()
-        target = np.clip(y, -1.0, 1.0) if regression else 2.0 * y - 1.0  # on the pictures' colour scale
-        self.points = np.column_stack([(X + half) / (2 * half), target, np.isin(np.arange(len(X)), test)]
-                                      ).astype(np.float32).tobytes()
-        self.reset()
-
-    def _features(self, X) -> np.ndarray:
-        return np.column_stack([FEATURES[name](X) for name in self.features])
+        axis = np.linspace(-half, half, GRID)
+        self._grid = features(np.stack(np.meshgrid(axis, axis), axis=-1).reshape(-1, 2))  # x1 fastest, lowest x2 first
+        target = np.clip(y, -1.0, 1.0) if self.problem == "regression" else 2.0 * y - 1.0  # on the pictures' colours
+        with self.hold_sync():  # the points, the input pictures and the new network's frame in one message
+            self.inputs = unit_bytes(self._grid / np.abs(self._grid).max(axis=0)).T.tobytes()
+            self.points = np.column_stack([(X + half) / (2 * half), target, np.isin(np.arange(len(X)), test)]
+                                          ).astype(np.float32).tobytes()
+            self.reset()
 
     @property
     def penalties(self) -> dict:
         """fit's keyword for the chosen regularisation: {"l1": rate}, {"l2": rate} or {}."""
         return {} if self.regularization == "none" else {self.regularization.lower(): self.regularization_rate}
 
-    # --- training ------------------------------------------------------------------------
-
     def reset(self) -> None:
         """Back to the initial weights, epoch 0 (the settings stay)."""
         self.playing = False
-        self.model.set_weights(self.initial_weights)
+        self.model = MLP([len(self.features), *self.hidden, 1], hidden_activation=self.activation,
+                         output_activation="linear" if self.problem == "regression" else "sigmoid", seed=self.seed + 2)
         self._optimizer = OPTIMIZERS[self.optimizer](self.learning_rate)
         self._shuffle_rng = make_rng(self.seed + 3)
         self.epoch, self.diverged = 0, False
-        self._Xf_train, self._Xf_val = self._features(self.X_train), self._features(self.X_val)
-        self.train_loss = [float(self.model.loss_value(self._Xf_train, self.y_train))]
-        self.val_loss = [float(self.model.loss_value(self._Xf_val, self.y_val))]
-        self._timeline.clear()
+        self.train_loss = [float(self.model.loss_value(self.X_train, self.y_train))]
+        self.val_loss = [float(self.model.loss_value(self.X_val, self.y_val))]
+        self._frames = {}  # epoch -> the frame sent then, for the timeline
         self.message = ""
         self._send_frame()
 
@@ -192,9 +167,9 @@ class Playground(anywidget.AnyWidget):
         self._optimizer.schedule = make_schedule(self.learning_rate)  # read at the epoch boundary: live
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", DivergenceWarning)  # said in the panel's message instead
-            history = self.model.fit(self._Xf_train, self.y_train, epochs=1, optimizer=self._optimizer,
+            history = self.model.fit(self.X_train, self.y_train, epochs=1, optimizer=self._optimizer,
                                      batch_size=self.batch_size, seed=self._shuffle_rng, **self.penalties,
-                                     validation_data=(self._Xf_val, self.y_val), progress=False,
+                                     validation_data=(self.X_val, self.y_val), progress=False,
                                      train_metrics="end_of_epoch",  # the loss of the weights in the picture
                                      first_epoch=self.epoch + 1, reference_loss=self.train_loss[0])
         if history.diverged:  # fit kept the weights of the last good epoch
@@ -217,13 +192,11 @@ class Playground(anywidget.AnyWidget):
     @traitlets.observe("playing")
     def _on_playing(self, change) -> None:
         if change["new"] and (self._task is None or self._task.done()):
-            try:
-                loop = asyncio.get_running_loop()  # a kernel handles the page's messages inside its event loop
+            try:  # a kernel handles the page's messages inside its event loop
+                self._task = asyncio.get_running_loop().create_task(self._play())
             except RuntimeError:
                 self.playing = False
                 self.message = "Play needs a running event loop (a notebook kernel has one); use step() here"
-                return
-            self._task = loop.create_task(self._play())
 
     async def _play(self) -> None:
         while self.playing and not self.diverged:
@@ -235,53 +208,60 @@ class Playground(anywidget.AnyWidget):
             self._send_frame()
             await asyncio.sleep(max(0.0, start + FRAME_SECONDS - time.perf_counter()))
 
-    # --- what the page gets --------------------------------------------------------------
-
     def _send_frame(self) -> None:
         kept = np.unique(np.linspace(0, self.epoch, min(self.epoch + 1, CURVE_POINTS)).round().astype(int))
-        frame = encode(network_frame(self.model, self._grid_features, self._Xf_train, self.y_train, epoch=self.epoch,
-                                     train_loss=np.take(self.train_loss, kept), val_loss=np.take(self.val_loss, kept),
-                                     **self.penalties))
-        frame["inputs"] = self._input_pictures
-        frame["grid"] = GRID
-        self._timeline.add(frame)
+        frame = network_frame(self.model, self._grid, self.X_train, self.y_train, epoch=self.epoch,
+                              train_loss=np.take(self.train_loss, kept), val_loss=np.take(self.val_loss, kept),
+                              **self.penalties)
+        self._frames[self.epoch] = frame
+        if len(self._frames) > TIMELINE_FRAMES:  # thin out evenly, keeping the first and the latest
+            for epoch in list(self._frames)[1:-1:2]:
+                del self._frames[epoch]
         with self.hold_sync():
-            self.timeline = self._timeline.epochs
+            self.timeline = list(self._frames)
             self.frame = frame
 
-    def static_png(self, dpi: int = 100) -> bytes:
+    def _on_message(self, widget, content, buffers) -> None:
+        action = content.get("do") if isinstance(content, dict) else None
+        if action in ("step", "reset"):
+            getattr(self, action)()
+        elif action == "scrub":  # to the latest kept frame at or before the epoch asked for
+            self.playing = False
+            epoch = int(content.get("epoch", self.epoch))
+            self.frame = self._frames[max((kept for kept in self._frames if kept <= epoch), default=0)]
+
+    def snapshot(self):
         """The current frame drawn with matplotlib, for pages where widgets do not run (GitHub, nbviewer):
-        the network view's columns of unit pictures, and the output with the points."""
+        the columns of input and unit pictures, and the output with the points."""
         from matplotlib.colors import LinearSegmentedColormap
         from matplotlib.figure import Figure
 
         colours = LinearSegmentedColormap.from_list("playground", ["#f59322", "#ffffff", "#0877bd"])
-        frame, sizes = self.frame, self.frame["layer_sizes"]
-        pictures = [np.frombuffer(frame["inputs"], np.uint8).reshape(-1, GRID, GRID)]
-        units, start = np.frombuffer(frame["units"], np.uint8), 0
-        for n in sizes[1:-1]:
-            pictures.append(units[start:start + n * GRID * GRID].reshape(n, GRID, GRID))
-            start += n * GRID * GRID
-        figure = Figure(figsize=(2.0 + 1.0 * len(pictures) + 3.2, 4.0), layout="none")
-        column_width = 0.8 / (len(pictures) + 3.2)
-        for column, stack in enumerate(pictures):
-            figure.text(0.04 + column * column_width, 0.95, "inputs" if column == 0 else f"hidden {column}", fontsize=11)
+        frame, pictures = self.frame, lambda data: np.frombuffer(data, np.uint8).reshape(-1, GRID, GRID)
+        hidden = np.split(pictures(frame["units"]), np.cumsum(frame["layer_sizes"][1:-1]))[:-1]  # a stack per layer
+        columns = [pictures(self.inputs), *hidden]
+        figure = Figure(figsize=(2.0 + len(columns) + 3.2, 4.0), layout="none")
+        width = 0.8 / (len(columns) + 3.2)  # a column's
+        for column, stack in enumerate(columns):  # the inputs, then each hidden layer
+            figure.text(0.04 + column * width, 0.95, f"hidden {column}" if column else "inputs", fontsize=11)
             for row, picture in enumerate(stack):
-                ax = figure.add_axes((0.04 + column * column_width, 0.82 - row * 0.105, 0.7 * column_width, 0.095))
+                ax = figure.add_axes((0.04 + column * width, 0.82 - row * 0.105, 0.7 * width, 0.095),
+                                     xticks=[], yticks=[])
                 ax.imshow(picture, cmap=colours, vmin=0, vmax=255, origin="lower")
-                ax.set_xticks([]), ax.set_yticks([])
-        ax = figure.add_axes((0.04 + len(pictures) * column_width + 0.04, 0.08, 3.0 * column_width, 0.82))
-        output = np.frombuffer(frame["output"], np.uint8).reshape(GRID, GRID)
+        ax = figure.add_axes((0.08 + len(columns) * width, 0.08, 3.0 * width, 0.82), xticks=[], yticks=[])
+        output = pictures(frame["output"])[0]
         ax.imshow(np.where(output >= 128, 255, 0) if self.discretize else output, cmap=colours, vmin=-90, vmax=345,
                   origin="lower", extent=(0, 1, 0, 1))  # paler than the units, so the points stand out
         points = np.frombuffer(self.points, np.float32).reshape(-1, 4)
         points = points if self.show_test_data else points[points[:, 3] == 0]
         ax.scatter(points[:, 0], points[:, 1], c=points[:, 2], cmap=colours, vmin=-1, vmax=1, s=14,
                    edgecolors="white", linewidths=0.6)
-        ax.set_xticks([]), ax.set_yticks([])
         ax.set_title(f"output, epoch {frame['epoch']}: training loss {frame['train_loss'][-1]:.3f}", fontsize=11)
+        return figure
+
+    def static_png(self, dpi: int = 100) -> bytes:
         buffer = io.BytesIO()
-        figure.savefig(buffer, format="png", dpi=dpi)
+        self.snapshot().savefig(buffer, format="png", dpi=dpi)
         return buffer.getvalue()
 
     def _repr_mimebundle_(self, **kwargs):
@@ -291,13 +271,3 @@ class Playground(anywidget.AnyWidget):
         data["image/png"] = base64.b64encode(self.static_png()).decode("ascii")
         data["text/plain"] = "Playground: an interactive widget (run the notebook to use it)"
         return bundle
-
-    def _on_message(self, widget, content, buffers) -> None:
-        action = content.get("do") if isinstance(content, dict) else None
-        if action == "step":
-            self.step()
-        elif action == "reset":
-            self.reset()
-        elif action == "scrub":
-            self.playing = False
-            self.frame = self._timeline.at(int(content.get("epoch", self.epoch)))
