@@ -63,6 +63,13 @@ class LossFunction:
         quadratic: everywhere): 2 (1 + β) / λ_max."""
         return 2 * (1 + momentum) / self.largest_curvature
 
+    def stability(self, learning_rate: float, momentum: float = 0.0) -> str:
+        """Whether gradient descent at ``learning_rate`` with ``momentum`` is stable, in words ("stable: α < 1",
+        "unstable near min: α ≥ 0.667"; "near min" unless quadratic)."""
+        limit, where = self.stable_learning_rate(momentum), "" if self.quadratic else " near min"
+        stable = learning_rate < limit
+        return f"{'stable' if stable else 'unstable'}{where}: α {'<' if stable else '≥'} {limit:.3g}"
+
 
 _WELL_MINIMA = (-2.114907541476756, 1.860805853111704)  # roots of t^3 - 4 t + 1 = 0 with L'' > 0
 
@@ -152,6 +159,19 @@ class Path:
         if self.diverged_at is not None or not np.linalg.norm(self.function.gradient(theta)) < 1e-3:
             return None
         return int(np.argmin([np.linalg.norm(theta - np.array(minimum)) for minimum in self.function.minima]))
+
+    def __str__(self) -> str:
+        """The path in words: where it is and how it behaves (the gradient-descent explorer's readout)."""
+        if self.diverged_at is not None:
+            return f"diverged at step {self.diverged_at} (the loss passed a million times its start)"
+        theta = self.thetas[-1]
+        where = f"θ = {theta[0]:.4g}" if len(theta) == 1 else f"θ = ({theta[0]:.3g}, {theta[1]:.3g})"
+        words = [f"{where}, L − lowest = {self.above_lowest[-1]:.2g}" + (" (the start)" if self.steps == 0 else "")]
+        if self.overshoots:
+            words.append(f"overshot {self.overshoots} time{'s' if self.overshoots != 1 else ''}")
+        if self.steps and len(self.function.minima) > 1 and self.settled_in is not None:
+            words.append("at the global minimum" if self.settled_in == 0 else "stuck in a local minimum")
+        return "; ".join(words)
 
     def first_step_within(self, tolerance: float) -> int | None:
         """The first step at which the loss is within ``tolerance`` of the lowest loss (None: none)."""

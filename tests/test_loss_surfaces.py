@@ -265,3 +265,22 @@ def test_bad_input_is_refused():
 
 def test_the_module_docstrings_example_runs():
     assert doctest.testmod(mlp.loss_surfaces).failed == 0
+
+
+def test_a_path_in_words_says_where_it_is_and_how_it_behaves():
+    assert str(descent_path(CURVES["quadratic"], 0.1, steps=0)) == "θ = -1, L − lowest = 16 (the start)"
+    assert str(descent_path(CURVES["quadratic"], 0.9, steps=10)).endswith("; overshot 10 times")
+    assert str(descent_path(SURFACES["round bowl"], 0.1, steps=1)) == "θ = (-3.2, 2.4), L − lowest = 16"
+    wells = CURVES["two valleys"]
+    assert str(descent_path(wells, 0.05, steps=200)).endswith("; stuck in a local minimum")
+    assert str(descent_path(wells, 0.3, 0.9, steps=200)).endswith("; at the global minimum")
+    path = descent_path(CURVES["quadratic"], 1.5, steps=200)
+    assert str(path) == f"diverged at step {path.diverged_at} (the loss passed a million times its start)"
+
+
+def test_stability_in_words_compares_alpha_with_the_stable_limit():
+    quadratic, wells = CURVES["quadratic"], CURVES["two valleys"]
+    assert quadratic.stability(0.1) == "stable: α < 1" and quadratic.stability(1.0) == "unstable: α ≥ 1"
+    assert quadratic.stability(1.5, momentum=0.9) == "stable: α < 1.9"
+    limit = wells.stable_learning_rate()
+    assert wells.stability(limit * 1.01) == f"unstable near min: α ≥ {limit:.3g}"  # the curvature varies elsewhere

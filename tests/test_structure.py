@@ -97,3 +97,14 @@ def test_plotting_is_imported_on_first_use():
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
     assert "module 'mlp' has no attribute 'no_such_module'" in result.stdout
+
+
+WIDGET_LINES = 1500  # issue 14: the widgets draw what the package computes, no more
+
+
+def test_the_widgets_fit_their_line_budget():
+    files = sorted((PACKAGE / "widgets").glob("*.py")) + sorted((PACKAGE / "widgets").glob("*.js"))
+    counts = {path.name: len(path.read_text().splitlines()) for path in files}
+    assert sum(counts.values()) <= WIDGET_LINES, (
+        f"mlp/widgets has {sum(counts.values())} lines of Python and JavaScript, over the budget of {WIDGET_LINES}: "
+        f"{dict(sorted(counts.items(), key=lambda item: -item[1]))}; a computation belongs in the package below")

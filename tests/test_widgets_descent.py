@@ -7,6 +7,7 @@ import matplotlib.pyplot as plt
 import math
 import numpy as np
 import pytest
+import traitlets
 
 from mlp.loss_surfaces import CURVES, SURFACES
 from mlp.widgets.descent import DescentExplorer, exit_point, surface_picture
@@ -207,13 +208,15 @@ def test_choosing_a_surface_redraws_it(explorer):
     assert path.losses[-1] < path.losses[0] and path.diverged_at is None
 
 
-def test_bad_settings_are_refused():
-    with pytest.raises(ValueError, match=r"curve must be one of \['quadratic', 'two valleys'\]; got 'cubic'"):
+def test_bad_settings_are_refused(explorer):
+    with pytest.raises(traitlets.TraitError, match=r"'curve'.*expected any of \['quadratic', 'two valleys'\].*'cubic'"):
         DescentExplorer(curve="cubic")
-    with pytest.raises(ValueError, match="surface must be one of .*; got 'bowl'"):
+    with pytest.raises(traitlets.TraitError, match=r"'surface'.*expected any of \['elongated bowl'.*'bowl'"):
         DescentExplorer(surface="bowl")
-    with pytest.raises(ValueError, match="steps must be between 0 and max_steps = 200; got 201"):
+    with pytest.raises(traitlets.TraitError, match="'steps'.*should not be greater than 200, but a value of 201"):
         DescentExplorer(steps=201)
+    with pytest.raises(traitlets.TraitError, match="'curve'"):  # later too, as a control would
+        explorer.curve = "cubic"
     with pytest.raises(ValueError, match="momentum"):
         DescentExplorer(momentum=1.0)
 

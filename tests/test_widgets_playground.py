@@ -210,3 +210,23 @@ def test_long_loss_curves_are_sent_thinned_to_the_first_and_latest_epochs(playgr
     playground.step(6)
     assert playground.frame["train_loss"] == [playground.train_loss[i] for i in (0, 3, 6)]
     assert playground.frame["val_loss"] == [playground.val_loss[i] for i in (0, 3, 6)]
+
+
+def test_play_goes_on_after_a_divergence(playground, monkeypatch):
+    """The message says "Play or Step on": Play must train from the kept weights, not stay stuck at the divergence."""
+    import asyncio
+
+    playground.step(2)
+    real_fit = playground.model.fit
+    monkeypatch.setattr(playground.model, "fit", lambda *a, **k: mlp.training.History(diverged=True, message="."))
+    playground.step()
+    monkeypatch.setattr(playground.model, "fit", real_fit)
+
+    async def play_a_moment():
+        playground.playing = True
+        await asyncio.sleep(0.2)
+        playground.playing = False
+        await asyncio.sleep(0.05)
+
+    asyncio.run(play_a_moment())
+    assert not playground.diverged and playground.epoch > 2 and playground.frame["epoch"] == playground.epoch

@@ -8,6 +8,7 @@ import warnings
 import matplotlib.pyplot as plt
 import numpy as np
 import pytest
+import traitlets
 
 from mlp.loss_surfaces import RACE_OPTIMIZERS, RACE_SURFACES, optimizer_path
 from mlp.widgets import OptimizerRace
@@ -128,10 +129,13 @@ def test_snapshot_is_a_figure_of_the_current_state():
         plt.close(figure)
 
 
-def test_bad_settings_are_refused():
-    with pytest.raises(ValueError, match=r"surface must be one of \['ravine', 'saddle', 'Rosenbrock'\]; got 'bowl'"):
+def test_bad_settings_are_refused(race):
+    with pytest.raises(traitlets.TraitError, match=r"'surface'.*expected any of \['ravine', 'saddle', 'Rosenbrock'\]"
+                                                   r", not the str 'bowl'"):
         OptimizerRace(surface="bowl")
-    with pytest.raises(ValueError, match=r"shown must name optimisers among .*; got \['SGD'\]"):
+    with pytest.raises(traitlets.TraitError, match=r"'shown'.*expected any of \['GD', .*'Adam'\], not the str 'SGD'"):
         OptimizerRace(shown=("SGD",))
-    with pytest.raises(ValueError, match="steps must be between 0 and max_steps = 300; got -1"):
+    with pytest.raises(traitlets.TraitError, match="'steps'.*should not be less than 0, but a value of -1"):
         OptimizerRace(steps=-1)
+    with pytest.raises(traitlets.TraitError, match="'steps'.*should not be greater than 300"):  # later too
+        race.steps = 301

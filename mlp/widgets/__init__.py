@@ -1,16 +1,8 @@
-"""The lessons' interactive pieces, built on the mlp package and drawn in the browser (anywidget).
+"""The lessons' interactive pieces, drawn in the browser (anywidget) from what ``mlp`` computes.
 
-- ApproximationExplorer (lesson 2): a sum of ReLU bumps fitting a 1-D function; add bumps, watch the error.
-- LearningRateExplorer (lesson 7): drag the learning rate, watch the loss curves; sweep mode.
-- DescentExplorer (lesson 7): gradient descent step by step on a 1-D curve and a 2-D bowl.
-- OptimizerRace (lesson 8): GD, momentum, Nesterov, RMSProp and Adam racing on a 2-D surface.
-- ActivationExplorer (lesson 3): f and f', gradients through a deep stack, dead units.
-- Playground (lesson 9): TensorFlow Playground in a notebook, drawn in the browser: the network view (a picture
-  per feature and unit, edges by weight), classification or regression, L1 / L2, Play / Pause / Step / Reset,
-  a timeline, each layer's |dW| and the dead units.
-
-Each one displays itself in Jupyter and Voila; where widgets do not run (GitHub, nbviewer), its output
-shows its current picture instead, and ``snapshot()`` returns that picture as a figure.
+ApproximationExplorer (lesson 2), ActivationExplorer (3), LearningRateExplorer and DescentExplorer (7),
+OptimizerRace (8) and Playground (9, TensorFlow Playground's network view). Where widgets do not run
+(GitHub, nbviewer) each output shows its current picture; ``snapshot()`` returns it as a figure.
 """
 
 from .activations import ActivationExplorer

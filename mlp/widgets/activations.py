@@ -1,12 +1,8 @@
 """The activation explorer: an activation, its derivative, and what they do to a deep network (lesson 3).
 
-Top: f(z) and f'(z), shaded where f' is flat (|f'| < 1 % of its largest value: no gradient passes); where f'
-jumps (ReLU at 0) its line breaks, a filled dot at the value ``mlp`` uses, an open one at the other side's limit.
-Softmax is not elementwise: f and f' are softmax([z, 0])'s first output and s (1 - s). Bottom: one pass of a
-deep stack of it on the lesson's moons (``mlp.signal_propagation``): ||dW_l|| per layer on a log scale, sigmoid,
-tanh and ReLU in grey (a line falling towards layer 1 is the vanishing gradient), and per hidden layer the share
-of units off for every example: dead (a = 0) for the ReLU family, also z <= 0 (a small gradient still passes)
-for leaky ReLU, ELU and SELU, saturated for the others.
+Top: f(z) and f'(z), shaded where f' is flat; where f' jumps (ReLU at 0) a filled dot marks the value ``mlp`` uses,
+an open one the other side's limit. Bottom: one pass of a deep stack of it on the lesson's moons, sigmoid, tanh and
+ReLU in grey (``mlp.signal_propagation``): a line of ||dW_l|| falling towards layer 1 is the vanishing gradient.
 
     >>> explorer = ActivationExplorer()       # sigmoid, 12 hidden layers of 32, on the moons
     >>> explorer.hidden_layers = 20           # what the "hidden layers" slider does
@@ -30,7 +26,7 @@ __all__ = ["ActivationExplorer"]
 REFERENCES = {"sigmoid": [], "tanh": [6, 3], "relu": [1.5, 2.5]}  # the grey lines of the gradient panel, by dash
 INITIALIZERS = ("xavier", "he", "lecun", "auto", "small_normal", "uniform")
 BLUE, ORANGE, AMBER, GREY = "#0072B2", "#D55E00", "#E69F00", "#aaaaaa"
-SHADE, SHADE_COLOUR = 0.15, "#dae3f0"  # the flat band: 15 % of the way from white to the palette's blue
+FLAT = f"|f'| < {SATURATION_FRACTION:.0%} of its max"  # no gradient passes
 
 
 @lru_cache(maxsize=None)
@@ -40,8 +36,8 @@ def _derivative_jumps(name) -> tuple:  # where f' jumps in (-10, 10): (0.0,) for
 
 
 class ActivationExplorer(CanvasPanel):
-    """f and f' on [-z_max, z_max], and a deep stack of the activation on X, y (default: the lesson's moons), the
-    other arguments as ``stack_statistics`` takes them; ``statistics``: its results, ``references``: the grey lines'."""
+    """f and f' on [-z_max, z_max], and a deep stack of it on X, y (default: the moons) as ``stack_statistics`` builds
+    it, kept per (activation, depth, init, bias); ``statistics``: its results, ``references``: the grey lines'."""
 
     css_class = traitlets.Unicode("activation-explorer").tag(sync=True)
     activation = traitlets.Unicode("sigmoid").tag(sync=True)
@@ -54,18 +50,15 @@ class ActivationExplorer(CanvasPanel):
 
     def __init__(self, X=None, y=None, *, activation="sigmoid", z_max=5.0, hidden_layers=12, width=32,
                  init="xavier", bias=0.0, seed=0):
-        if X is None and y is None:
-            X, y = make_moons(200, noise=0.2, seed=0)  # X and y are checked by stack_statistics
+        X, y = make_moons(200, noise=0.2, seed=0) if X is None and y is None else (X, y)  # checked by stack_statistics
         self.width = int(width)
-        # one stack per (activation, depth, init, bias), kept: a new z range or a reference recomputes none
         self._stack = lru_cache(maxsize=256)(partial(stack_statistics, X=X, y=y, width=self.width, seed=seed))
         super().__init__(activation=get_activation(activation).name, z_max=float(z_max),
                          hidden_layers=int(hidden_layers), init=init, bias=float(bias), controls_height=60, controls=[
-                             choice("activation", "activation", list(ACTIVATIONS), menu=True),
-                             slider("z_max", "z range ±", 1, 10, 0.5),
-                             choice("init", "initialisation", INITIALIZERS, menu=True),
-                             slider("hidden_layers", "hidden layers", 2, 20, 1, integer=True),
-                             slider("bias", "initial bias", -3, 3, 0.25)])
+            choice("activation", "activation", list(ACTIVATIONS), menu=True),
+            slider("z_max", "z range ±", 1, 10, 0.5), choice("init", "initialisation", INITIALIZERS, menu=True),
+            slider("hidden_layers", "hidden layers", 2, 20, 1, integer=True),
+            slider("bias", "initial bias", -3, 3, 0.25)])
         self.redraw()
 
     def draw(self):
@@ -78,7 +71,7 @@ class ActivationExplorer(CanvasPanel):
         share = f"{kind} units {getattr(stats, kind + '_share').mean():.0%} of {depth * self.width}" + (
             f" (z ≤ 0 for every example: {stats.negative_share.mean():.0%})" if kind == "dead" and name != "relu" else
             f" (each hidden layer applies softmax across its {self.width} units)" if name == "softmax" else "")
-        return [*self._functions(get_activation(name)), self._gradients(name, stats), self._units(name, stats)], (
+        return [*self._functions(get_activation(name)), self._gradients(name, stats), self._units(name, stats, kind)], (
             f"{name}, {depth} hidden layers of {self.width} ({self.init}, bias {self.bias:g}) → {ratio}; {share}")
 
     def _functions(self, activation):
@@ -95,56 +88,47 @@ class ActivationExplorer(CanvasPanel):
                                      for value, left, right in dots], "white", size=4, edge=ORANGE)]
         titles = (f"f(z) = {activation.name}(z)", "f'(z)") if activation.elementwise else \
             ("f(z): first output of softmax([z, 0])", "f'(z): Jacobian diagonal s(1 − s)")
+        band = [line([], [], "#dae3f0", 8, label=f"flat: {FLAT}")] if flat.any() else []  # the band's 0.15, in colour
         panels = []
         for left, curves, low, high, title in ((60, [line(z, f, BLUE, 2)], f.min(), f.max(), titles[0]),
                                                (450, derivative, df.min(), max(df.max(), peak), titles[1])):
             low, high = min(low, 0.0), max(high, 0.0)
             ylim = (low - 0.08 * (high - low or 1), high + 0.5 * (high - low or 1))  # the top third: the legend
-            shading = [image(SHADE * flat[None, :], (z[0], z[-1], *ylim), "sequential", 0, 1)]
-            if flat.any():
-                label = f"flat: |f'| < {SATURATION_FRACTION:.0%} of its max"
-                shading.append(line([], [], SHADE_COLOUR, 8, label=label))
-            zero_lines = [line(z[[0, -1]], [0, 0], "#000", 0.8), line([0, 0], ylim, "#000", 0.8)]
-            panels.append(axes((left, 30, 300, 170), shading + zero_lines + curves, (z[0], z[-1]), ylim, title, "z",
-                               legend="upper left"))
+            items = [image(0.15 * flat[None, :], (z[0], z[-1], *ylim), "sequential", 0, 1), *band,
+                     line(z[[0, -1]], [0, 0], "#000", 0.8), line([0, 0], ylim, "#000", 0.8), *curves]
+            panels.append(axes((left, 30, 300, 170), items, (z[0], z[-1]), ylim, title, "z", legend="upper left"))
         return panels
 
     def _gradients(self, name, stats):
         """||dW_l|| per layer on a log scale, the chosen activation over grey references, a legend on top."""
         layers = np.arange(1, len(stats.grad_norms) + 1)
         positive = lambda v: np.where(np.isfinite(v) & (v > 0), v, np.nan)  # noqa: E731
-        everything = np.concatenate([positive(s.grad_norms) for s in (stats, *self.references.values())])
-        finite = np.isfinite(everything).any()
-        low, high = (np.nanmin(everything) / 3, np.nanmax(everything) * 3) if finite else (1e-3, 1)
+        norms = np.concatenate([positive(s.grad_norms) for s in (stats, *self.references.values())])
+        low, high = (np.nanmin(norms) / 3, np.nanmax(norms) * 3) if np.isfinite(norms).any() else (1e-3, 1)
         top = high * (high / low) ** 1.1  # the top half: the legend
         items = [line(layers, positive(ref.grad_norms), GREY, 1.5, REFERENCES[ref_name],
                       ref_name + (" (0 in some layers)" if np.any(ref.grad_norms == 0) else ""))
                  for ref_name, ref in self.references.items()]
         items += [line(layers, positive(stats.grad_norms), BLUE, 2, label=name),
                   points(layers, positive(stats.grad_norms), BLUE, size=3)]
-        if np.any(stats.grad_norms == 0):  # marked just above the bottom
-            zero = layers[stats.grad_norms == 0]
-            items.append(points(zero, np.full(zero.size, low * (top / low) ** 0.05), ORANGE, size=5, marker="x",
-                                label="gradient exactly 0"))
+        zero = layers[stats.grad_norms == 0]  # marked just above the bottom
+        items += [points(zero, np.full(zero.size, low * (top / low) ** 0.05), ORANGE, size=5, marker="x",
+                         label="gradient exactly 0")] if zero.size else []
         return axes((60, 290, 300, 170), items, (0.5, layers[-1] + 0.5), (low, top),
                     f"‖dW‖ per layer (log scale): {stats.verdict.split(':')[0]}",
                     f"layer ℓ (1 = next to the input, {layers[-1]} = output)", ylog=True, legend="upper left")
 
-    def _units(self, name, stats):
-        """The share of switched-off units per hidden layer, as outlined bars."""
-        def bars(shares, half, colour, width, dash, label):  # one broken line: 0, height, height, 0 per layer
-            x = [[k - half, k - half, k + half, k + half, np.nan] for k in range(1, len(shares) + 1)]
-            y = [[0, 100 * s, 100 * s, 0, np.nan] for s in shares]
-            return line(np.ravel(x), np.ravel(y), colour, width, dash, label)
+    def _units(self, name, stats, kind):
+        """The share of ``kind`` ("dead" or "saturated") units per hidden layer, as outlined bars."""
+        def bars(shares, half, colour, label, width=2, dash=None):  # one broken line: 0, height, height, 0 per layer
+            x = np.arange(1, len(shares) + 1)[:, None] + [-half, -half, half, half, np.nan]
+            return line(x, 100 * shares[:, None] * [0, 1, 1, 0, np.nan], colour, width, dash, label)
 
-        if name not in RELU_FAMILY:
-            shares, kind = stats.saturated_share, "saturated"
-            items = [bars(shares, 0.3, AMBER, 2, None, f"|f'| < {SATURATION_FRACTION:.0%} of its max")]
-        else:
-            shares, kind = stats.dead_share, "dead"
-            items = [bars(shares, 0.3, ORANGE, 2, None, "dead: a = 0 (gradient exactly 0)")]
-            if name != "relu":
-                items.append(bars(stats.negative_share, 0.4, AMBER, 1.5, [4, 3], "z ≤ 0 (not dead: a small gradient)"))
+        shares = getattr(stats, kind + "_share")
+        items = [bars(shares, 0.3, ORANGE, "dead: a = 0 (gradient exactly 0)") if kind == "dead" else
+                 bars(shares, 0.3, AMBER, FLAT)]
+        if kind == "dead" and name != "relu":
+            items.append(bars(stats.negative_share, 0.4, AMBER, "z ≤ 0 (not dead: a small gradient)", 1.5, [4, 3]))
         title = f"{kind} units per layer (% of {self.width})" + ("" if shares.any() else ": none")
         return axes((450, 290, 300, 170), items, (0.4, len(shares) + 0.6), (0, 150), title, "hidden layer ℓ",
                     legend="upper left")

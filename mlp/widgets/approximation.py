@@ -1,11 +1,9 @@
 """The approximation explorer: a sum of ReLU bumps fitting a 1-D function (lesson 2).
 
-n bumps of three ReLUs each, at n equally spaced knots and weighed by the target there, add up to the
-target's piecewise-linear interpolation: one hidden layer of 3 n ReLU units (``mlp.universal_approximation``).
-Drag "bumps" and watch the largest error shrink (about 4 times for twice the bumps, for a smooth target).
+n bumps of three ReLUs, at equally spaced knots and weighed by the target there, add up to its piecewise-linear
+interpolation (``mlp.universal_approximation``). Twice the bumps: about a quarter of the error, for a smooth target.
 
-    >>> explorer = ApproximationExplorer(bumps=6)
-    >>> explorer              # the panel (on a static page, its picture); explorer.snapshot() is a figure
+    >>> ApproximationExplorer(bumps=6)    # the panel (on a static page, its picture); .snapshot() is a figure
 """
 
 from __future__ import annotations
@@ -37,20 +35,17 @@ class ApproximationExplorer(CanvasPanel):
     def draw(self):
         function, interval, formula = TARGETS[self.target]
         centers, heights, width, approximate = bump_approximation(function, interval, self.bumps)
-        x = np.linspace(*interval, 801)
+        x, n = np.linspace(*interval, 801), self.bumps
         y, y_hat = function(x), approximate(x)
         self.max_error = error = float(np.max(np.abs(y - y_hat)))
-        n = len(centers)
-        items = [line(x, y, colour="#888", width=4, alpha=0.6, label=f"target {formula}")]
-        if self.show_bumps:
-            items += [line([c - width, c, c + width], [0, h, 0], colour="#1f77b4", width=1, alpha=0.45,  # a hat
-                           label=None if k else "the bumps, each weighed by the target at its centre")
-                      for k, (c, h) in enumerate(zip(centers, heights))]
-        items += [line(x, y_hat, colour="#d62728", width=2, label=f"sum of {n} bumps ({3 * n} ReLUs)"),
-                  points(centers, heights, colour="#d62728", size=3)]
-        low, high = min(y.min(), y_hat.min()), max(y.max(), y_hat.max())
+        hats = [line([c - width, c, c + width], [0, h, 0], colour="#1f77b4", width=1, alpha=0.45,
+                     label=None if k else "the bumps, each weighed by the target at its centre")
+                for k, (c, h) in enumerate(zip(centers, heights))] if self.show_bumps else []
+        items = [line(x, y, colour="#888", width=4, alpha=0.6, label=f"target {formula}"), *hats,
+                 line(x, y_hat, colour="#d62728", width=2, label=f"sum of {n} bumps ({3 * n} ReLUs)"),
+                 points(centers, heights, colour="#d62728", size=3)]
+        low, high = np.min([y, y_hat]), np.max([y, y_hat])
         ylim = (low - 0.25 * (high - low), high + 0.45 * (high - low))  # the top: the legend
-        picture = axes((60, 30, 680, 255), items, (x[0], x[-1]), ylim,
-                       title=f"{n} bumps: largest error {error:.3g}", xlabel="x", legend="upper left")
-        return [picture], (f"{n} bump{'s' if n > 1 else ''} = {3 * n} ReLU units: largest error on the interval "
-                           f"{error:.3g}")
+        readout = f"{n} bump{'s' if n > 1 else ''} = {3 * n} ReLU units: largest error on the interval {error:.3g}"
+        return [axes((60, 30, 680, 255), items, (x[0], x[-1]), ylim, f"{n} bumps: largest error {error:.3g}", "x",
+                     legend="upper left")], readout

@@ -146,38 +146,35 @@ function control(model, spec, send) {  // one labelled control, bound to the mod
   const box = element("label", {}, "font: 12px sans-serif; white-space: nowrap; display: inline-flex; align-items: center; gap: 4px");
   box.classList.add("mlp-control", `mlp-control-${spec.name.replace(/_/g, "-")}`);
   box.append(spec.label);
-  if (spec.kind === "button") {
-    const button = element("button", { textContent: spec.label }, "font: 12px sans-serif");
-    button.addEventListener("click", () => model.send({ do: spec.name }));
-    box.replaceChildren(button);
-    return [box, () => {}];
+  const button = (text, click) => {
+    const node = element("button", { textContent: text }, "font: 12px sans-serif; margin: 0");
+    node.addEventListener("click", click);
+    return node;
+  };
+  if (spec.kind === "button") {  // a click calls the widget's on_<name>
+    box.replaceChildren(button(spec.label, () => model.send({ do: spec.name })));
+    return [box, null];
   }
-  if (spec.kind === "checks") {  // any of the values: a button each, pressed (bold) when in the list
-    const buttons = spec.options.map((value, i) => {
-      const b = element("button", { textContent: spec.labels[i] }, "font: 12px sans-serif; margin: 0");
-      b.addEventListener("click", () => { const now = model.get(spec.name);
-        send(spec.name, spec.options.filter((o) => (o === value) !== now.includes(o))); });
-      return b;
-    });
-    box.append(...buttons);
-    return [box, (now) => buttons.forEach((b, k) => { const on = now.includes(spec.options[k]);
-      b.style.fontWeight = on ? "bold" : "normal"; b.style.opacity = on ? 1 : 0.6; b.setAttribute("aria-pressed", on); })];
-  }
-  if (spec.kind === "toggle" || spec.kind === "select") {  // a choice among values: buttons side by side, or a menu
+  if (spec.kind === "select") {  // one of the values, from a menu
     const menu = element("select", {}, "font: 12px sans-serif");
-    const buttons = spec.options.map((value, i) => {
-      menu.append(element("option", { value: i, textContent: spec.labels[i] }));
-      const b = element("button", { textContent: spec.labels[i] }, "font: 12px sans-serif; margin: 0");
-      b.addEventListener("click", () => send(spec.name, value));
-      return b;
-    });
+    spec.labels.forEach((label, i) => menu.append(element("option", { value: i, textContent: label })));
     menu.addEventListener("change", () => send(spec.name, spec.options[Number(menu.value)]));
-    box.append(...(spec.kind === "toggle" ? buttons : [menu]));
-    return [box, (value) => {
-      const i = spec.options.findIndex((option) => option === value);
-      menu.value = i;
-      buttons.forEach((b, k) => { b.style.fontWeight = k === i ? "bold" : "normal"; b.setAttribute("aria-pressed", k === i); });
-    }];
+    box.append(menu);
+    return [box, (value) => { menu.value = spec.options.findIndex((option) => option === value); }];
+  }
+  if (spec.kind === "toggle" || spec.kind === "checks") {  // buttons side by side, pressed (bold) when chosen:
+    const many = spec.kind === "checks";                   // one of the values, or any of them (a list)
+    const buttons = spec.options.map((value, i) => button(spec.labels[i], () => {
+      const now = model.get(spec.name);
+      send(spec.name, many ? spec.options.filter((o) => (o === value) !== now.includes(o)) : value);
+    }));
+    box.append(...buttons);
+    return [box, (now) => buttons.forEach((b, k) => {
+      const on = many ? now.includes(spec.options[k]) : now === spec.options[k];
+      b.style.fontWeight = on ? "bold" : "normal";
+      b.style.opacity = on || !many ? 1 : 0.6;
+      b.setAttribute("aria-pressed", on);
+    })];
   }
   // a slider over [min, max] in steps (in log10 of the value if spec.log), with a box that shows and takes the value
   const slider = element("input", { type: "range", min: spec.min, max: spec.max, step: spec.step }, "width: 150px");
@@ -206,15 +203,14 @@ export default {
     el.addEventListener("keydown", (event) => event.stopPropagation());  // keys go to the controls, not to JupyterLab's notebook (its arrow keys move between cells)
     const send = (name, value) => { model.set(name, value); model.save_changes(); };
     const bar = element("div", {}, `display: flex; flex-wrap: wrap; gap: 4px 14px; align-items: center; height: ${model.get("controls_height")}px; overflow: hidden`);
-    const updates = {};
     for (const spec of model.get("controls")) {
       const [box, update] = control(model, spec, send);
       bar.append(box);
-      if (spec.kind !== "button") { updates[spec.name] = update; update(model.get(spec.name)); model.on(`change:${spec.name}`, () => update(model.get(spec.name))); }
+      if (update) { update(model.get(spec.name)); model.on(`change:${spec.name}`, () => update(model.get(spec.name))); }
     }
     const ratio = window.devicePixelRatio || 1;
-    const canvas = element("canvas", {}, `width: ${figure.width}px; height: ${figure.height}px; display: block`);
-    canvas.width = figure.width * ratio; canvas.height = figure.height * ratio;
+    const canvas = element("canvas", { width: figure.width * ratio, height: figure.height * ratio },
+                           `width: ${figure.width}px; height: ${figure.height}px; display: block`);
     const readout = element("div", {}, "font: 12px sans-serif; height: 34px; overflow: hidden; line-height: 17px");
     readout.classList.add(`${css}-readout`);
     el.append(bar, canvas, readout);

@@ -1,15 +1,11 @@
 """What every explorer shares: controls, a picture drawn in the browser, and a readout line (issue 14).
 
-The kernel computes (training with ``mlp``, curves, surfaces) and describes the picture as plain data:
-axes with their box in pixels, limits and labels, holding lines, points, pictures (bytes) and texts in
-data coordinates. ``canvas.js`` draws that description on a canvas at the next display frame, the
-readout with it. The same description drawn with matplotlib is the widget's static picture, shown where
-widgets do not run (GitHub, nbviewer) and returned by ``snapshot()``.
-
-A subclass declares its controls (``slider``, ``choice``, ``button``) and a synced trait of the same
-name for each value, lists the traits that redraw in ``REDRAW``, and implements ``draw()`` returning
-``(axes, readout)``. Outside a front end (plain pytest) setting a trait redraws at once, so everything
-can be tested without a browser.
+The kernel computes and describes the picture as plain data: axes (a box in pixels, limits, labels) holding
+lines, points, pictures (bytes) and texts in data coordinates. ``canvas.js`` draws it at the next display
+frame, the readout with it; matplotlib draws the same description as the static picture (``snapshot()``).
+A subclass declares its controls and a synced trait of the same name for each value, lists the traits that
+redraw in ``REDRAW`` and implements ``draw() -> (axes, readout)``. Outside a front end (plain pytest)
+setting a trait redraws at once, so everything can be tested without a browser.
 """
 
 from __future__ import annotations
@@ -96,7 +92,24 @@ def axes(box, items, xlim, ylim, title="", xlabel="", ylabel="", xlog=False, ylo
 
 # --- the widget --------------------------------------------------------------------------------
 
-class CanvasPanel(anywidget.AnyWidget):
+class StaticPicture:
+    """A widget whose output also carries its current picture, ``snapshot()``, for pages where widgets do not
+    run (GitHub, nbviewer): never a bare class name there."""
+
+    def static_png(self, dpi: int = 100) -> bytes:
+        buffer = io.BytesIO()
+        self.snapshot().savefig(buffer, format="png", dpi=dpi)
+        return buffer.getvalue()
+
+    def _repr_mimebundle_(self, **kwargs):
+        bundle = super()._repr_mimebundle_(**kwargs)
+        data = bundle[0] if isinstance(bundle, tuple) else bundle
+        data["image/png"] = base64.b64encode(self.static_png()).decode("ascii")
+        data["text/plain"] = f"{type(self).__name__}: an interactive widget (run the notebook to use it)"
+        return bundle
+
+
+class CanvasPanel(StaticPicture, anywidget.AnyWidget):
     """Controls, a canvas and a readout; subclasses set ``css_class``, ``controls``, ``REDRAW`` and ``draw()``."""
 
     _esm = Path(__file__).with_name("canvas.js")
@@ -132,24 +145,9 @@ class CanvasPanel(anywidget.AnyWidget):
         if action and any(c["kind"] == "button" and c["name"] == action for c in self.controls):
             getattr(self, f"on_{action}")()
 
-    # --- the static picture ---------------------------------------------------------------------
-
     def snapshot(self):
         """The current picture as a matplotlib figure (the same axes, lines, points and texts)."""
         return render_figure(self.figure)
-
-    def static_png(self, dpi: int = 100) -> bytes:
-        buffer = io.BytesIO()
-        self.snapshot().savefig(buffer, format="png", dpi=dpi)
-        return buffer.getvalue()
-
-    def _repr_mimebundle_(self, **kwargs):
-        """The live widget where widgets run; elsewhere its current picture, never a bare class name."""
-        bundle = super()._repr_mimebundle_(**kwargs)
-        data = bundle[0] if isinstance(bundle, tuple) else bundle
-        data["image/png"] = base64.b64encode(self.static_png()).decode("ascii")
-        data["text/plain"] = f"{type(self).__name__}: an interactive widget (run the notebook to use it)"
-        return bundle
 
 
 def render_figure(figure: dict):

@@ -1,10 +1,8 @@
-"""The gradient-descent explorer: the path gradient descent takes, step by step (lesson 7).
+"""The gradient-descent explorer (lesson 7): the path gradient descent takes, step by step.
 
-Left, a 1-D loss curve with the path's points (θ_k, L(θ_k)); middle, a 2-D loss surface (log of the loss above its
-lowest in shades of blue, with contour lines) and the path θ_k; right, each path's loss above the lowest (log scale).
-Choose the curve and its start θ₀, the surface, the learning rate α and the momentum β, then Step: the paths converge,
-overshoot and zig-zag, or diverge (× where a path left the chart). White dot: the start; rimmed dot: the current
-point; star: the minimum; top left: is α below the stable limit 2 (1 + β) / λ_max? The paths: ``mlp.loss_surfaces``.
+Left, a 1-D loss curve and the path's points (θ_k, L(θ_k)); middle, a 2-D loss surface and the path θ_k; right, each
+path's loss above the lowest. Choose the curve, its start θ₀, the surface, α and momentum β, then Step: × marks where
+a path left the chart; top left: is α below the stable limit 2 (1 + β) / λ_max? Paths: ``mlp.loss_surfaces``.
 
     >>> DescentExplorer(learning_rate=0.9)   # the panel (on a static page, its picture); .snapshot() is a figure
 """
@@ -19,6 +17,8 @@ from ..loss_surfaces import CURVES, SURFACES, LossFunction, Path, descent_path
 from .canvas import CanvasPanel, axes, button, choice, image, line, points, slider, text
 
 __all__ = ["DescentExplorer"]
+
+_COLOURS = {"1-D": "#ff7f0e", "2-D": "#9467bd"}
 
 
 def _short(values, digits: int = 4) -> list:
@@ -41,9 +41,7 @@ def exit_point(xy: np.ndarray, box):
 @functools.lru_cache(maxsize=16)
 def surface_picture(function: LossFunction, limits: tuple, cells: int = 80, levels: int = 7) -> list:
     """A 2-D loss over ``limits`` (x0, x1, y0, y1): log10 of the loss above its lowest in shades, and contour lines."""
-    x0, x1, y0, y1 = limits
-    x = x0 + (np.arange(cells) + 0.5) * (x1 - x0) / cells  # the cells' centres
-    y = y0 + (np.arange(cells) + 0.5) * (y1 - y0) / cells
+    x, y = (a + (np.arange(cells) + 0.5) * (b - a) / cells for a, b in (limits[:2], limits[2:]))  # the cells' centres
     height = np.log10(np.maximum(function.loss(np.stack(np.meshgrid(x, y))) - function.lowest_loss, 1e-3))
     low, high = height.min(), height.max()
     generator = contourpy.contour_generator(x, y, height, line_type="ChunkCombinedNan")  # one chunk: NaN between pieces
@@ -55,38 +53,27 @@ def surface_picture(function: LossFunction, limits: tuple, cells: int = 80, leve
 
 def stars(minima, loss=None) -> dict:
     """Gold stars at the ``minima``: at (θ, loss(θ)) for a 1-D curve, at (θ₁, θ₂) for a surface."""
-    minima = np.array(minima, dtype=float)
-    return points(minima[:, 0], minima[:, 1] if loss is None else loss(minima.T), "gold", size=6, marker="*",
-                  edge="#000")
-
-
-_COLOURS = {"1-D": "#ff7f0e", "2-D": "#9467bd"}
-_BOXES = {"1-D": (50, 34, 200, 240), "2-D": (300, 34, 240, 240), "gap": (605, 34, 145, 240)}  # pixels
+    theta = np.array(minima, dtype=float)
+    return points(theta[:, 0], theta[:, 1] if loss is None else loss(theta.T), "gold", size=6, marker="*", edge="#000")
 
 
 class DescentExplorer(CanvasPanel):
     """Gradient descent on a curve of CURVES and a surface of SURFACES; ``curve_path``, ``surface_path``: the paths."""
 
     css_class = traitlets.Unicode("descent-explorer").tag(sync=True)
-    curve = traitlets.Unicode("quadratic").tag(sync=True)
+    max_steps = 200
+    curve = traitlets.Enum(list(CURVES), "quadratic").tag(sync=True)
     start = traitlets.Float(-1.0).tag(sync=True)
-    surface = traitlets.Unicode("elongated bowl").tag(sync=True)
+    surface = traitlets.Enum(list(SURFACES), "elongated bowl").tag(sync=True)
     learning_rate = traitlets.Float(0.1).tag(sync=True)
     momentum = traitlets.Float(0.0).tag(sync=True)
-    steps = traitlets.Int(10).tag(sync=True)
+    steps = traitlets.Int(10, min=0, max=max_steps).tag(sync=True)
     REDRAW = ("curve", "start", "surface", "learning_rate", "momentum", "steps")
-    max_steps = 200
 
-    def __init__(self, curve: str = "quadratic", surface: str = "elongated bowl", learning_rate: float = 0.1,
-                 momentum: float = 0.0, steps: int = 10):
-        for name, value, known in (("curve", curve, CURVES), ("surface", surface, SURFACES)):
-            if value not in known:
-                raise ValueError(f"{name} must be one of {list(known)}; got {value!r}")
-        if not 0 <= steps <= self.max_steps:
-            raise ValueError(f"steps must be between 0 and max_steps = {self.max_steps}; got {steps!r}")
+    def __init__(self, curve="quadratic", surface="elongated bowl", learning_rate=0.1, momentum=0.0, steps=10):
         windows = np.array([c.window for c in CURVES.values()])
-        super().__init__(curve=curve, start=CURVES[curve].start[0], surface=surface, learning_rate=float(learning_rate),
-                         momentum=float(momentum), steps=int(steps), controls_height=90, controls=[
+        super().__init__(curve=curve, surface=surface, learning_rate=float(learning_rate), momentum=float(momentum),
+                         steps=int(steps), controls_height=90, controls=[
                              choice("curve", "1-D loss", list(CURVES), menu=True),
                              slider("start", "1-D start θ₀", windows[:, 0].min(), windows[:, 1].max(), 0.1),
                              choice("surface", "2-D loss", list(SURFACES), menu=True),
@@ -102,7 +89,7 @@ class DescentExplorer(CanvasPanel):
 
     @traitlets.observe("curve")
     def _own_start(self, change) -> None:
-        """A new curve starts from its own start (observed before REDRAW, so drawn from it)."""
+        """A new curve (the first one too) starts from its own start; observed before REDRAW: drawn from it."""
         self.start = CURVES[self.curve].start[0]
 
     def on_step(self, n: int = 1) -> None:
@@ -132,12 +119,12 @@ class DescentExplorer(CanvasPanel):
             ends += [(path.diverged_at, above[-1])] if path.diverged_at is not None else []
         top = min(3 * highest, 1e12)
         gap += [points([step for step, _ in ends], [min(end, top) for _, end in ends], "#c00", marker="x", size=6)]
-        pictures = [axes(_BOXES["1-D"], one, box[:2], box[2:], curve.formula, "θ", "loss L(θ)"),
-                    axes(_BOXES["2-D"], two, surface.window[:2], surface.window[2:], surface.formula, "θ₁", "θ₂"),
-                    axes(_BOXES["gap"], gap, (-0.5, max(10, self.steps) + 0.5), (max(lowest / 3, 1e-12), top),
+        pictures = [axes((50, 34, 200, 240), one, box[:2], box[2:], curve.formula, "θ", "loss L(θ)"),
+                    axes((300, 34, 240, 240), two, surface.window[:2], surface.window[2:], surface.formula, "θ₁", "θ₂"),
+                    axes((605, 34, 145, 240), gap, (-0.5, max(10, self.steps) + 0.5), (max(lowest / 3, 1e-12), top),
                          "loss above the lowest", "step", "L − lowest L (log scale)", ylog=True, legend="lower left")]
         return pictures, (f"learning rate {self.learning_rate:.3g} · momentum {self.momentum:.2f} · steps {self.steps}"
-                          f" · 1-D: {self._describe(self.curve_path)} · 2-D: {self._describe(self.surface_path)}")
+                          f" · 1-D: {self.curve_path} · 2-D: {self.surface_path}")
 
     def _path(self, path: Path, box, kind: str) -> list:
         """The path (on a curve at (θ, L)), × where it left the chart, a note why, and whether α is stable."""
@@ -149,22 +136,6 @@ class DescentExplorer(CanvasPanel):
         items += [points([left[0]], [left[1]], "#c00", marker="x", size=6)] if left is not None else []
         note = (f"diverged at step {path.diverged_at}" if path.diverged_at is not None
                 else "off the chart (×): overshooting" if left is not None else "")
-        limit, where = path.function.stable_learning_rate(self.momentum), "" if path.function.quadratic else " near min"
-        stable = self.learning_rate < limit
-        return items + [text(note, ((box[0] + box[1]) / 2, box[2]), "#c00", "center", (0, -12)),
-                        text(f"{'stable' if stable else 'unstable'}{where}: α {'<' if stable else '≥'} {limit:.3g}",
-                             (box[0], box[3]), "#1a7f37" if stable else "#c00", offset=(6, 12))]
-
-    @staticmethod
-    def _describe(path: Path) -> str:
-        """One phrase: where the path is and how it behaves."""
-        if path.diverged_at is not None:
-            return f"diverged at step {path.diverged_at} (the loss passed a million times its start)"
-        theta = path.thetas[-1]
-        where = f"θ = {theta[0]:.4g}" if len(theta) == 1 else f"θ = ({theta[0]:.3g}, {theta[1]:.3g})"
-        words = [f"{where}, L − lowest = {path.above_lowest[-1]:.2g}" + (" (the start)" if path.steps == 0 else "")]
-        if path.overshoots:
-            words.append(f"overshot {path.overshoots} time{'s' if path.overshoots != 1 else ''}")
-        if path.steps and len(path.function.minima) > 1 and path.settled_in is not None:
-            words.append("at the global minimum" if path.settled_in == 0 else "stuck in a local minimum")
-        return "; ".join(words)
+        stability = path.function.stability(self.learning_rate, self.momentum)  # "stable: α < 1", "unstable: ..."
+        return items + [text(note, ((box[0] + box[1]) / 2, box[2]), "#c00", "center", (0, -12)), text(
+            stability, (box[0], box[3]), "#c00" if stability.startswith("un") else "#1a7f37", offset=(6, 12))]

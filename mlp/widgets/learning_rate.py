@@ -1,7 +1,7 @@
 """The learning-rate explorer (lesson 7): retrain a small network from the same initial weights at the slider's
-learning rate (log scale), epochs, decay schedule and batch size. "single run": the training (solid) and validation
-(dashed) loss over faint copies of the earlier runs, and every run's final loss against its learning rate. "sweep":
-one rate a decade, coloured by its verdict (× where one diverged). The runs are ``mlp.learning_rate_sweep``'s.
+learning rate, epochs, decay schedule and batch size. "single run": the training (solid) and validation (dashed)
+loss over faint earlier runs, and each run's final loss against its learning rate; "sweep": one rate a decade,
+coloured by its verdict (× diverged). The runs are ``mlp.learning_rate_sweep``'s.
 
     >>> explorer = LearningRateExplorer()       # moons, 200 points, MLP [2, 16, 1]
     >>> explorer.learning_rate = 0.5            # retrains and redraws, as the slider does
@@ -30,9 +30,8 @@ PLOT_HEIGHT = 270  # both panels, in pixels
 
 
 class LearningRateExplorer(CanvasPanel):
-    """X, y, **experiment : the ``LearningRateExperiment`` (default: the lesson's moons); learning_rate ... mode : the
-    controls' first values (batch_size None: full batch); keep : how many earlier runs are shown (``previous_runs``,
-    the most recent first). ``current``: the slider's run; ``sweep_runs``: the sweep's, with their verdicts."""
+    """X, y, **experiment: the ``LearningRateExperiment``; learning_rate ... mode: the controls' first values; keep:
+    how many earlier runs show (``previous_runs``, newest first). ``current``: the slider's run; ``sweep_runs``."""
 
     css_class = traitlets.Unicode("lr-explorer").tag(sync=True)
     learning_rate = traitlets.Float(0.1, min=MIN_RATE, max=MAX_RATE).tag(sync=True)
@@ -112,9 +111,8 @@ class LearningRateExplorer(CanvasPanel):
                                                                  " (unstable: too large)" if run.unstable else "")
             final = sorted(self._log[run.settings].values(), key=lambda r: r.learning_rate)
             final = with_verdicts(final) if len(final) >= 3 else final
-        crosses = [item for item in curves if item.get("marker") == "x"]
-        if crosses:
-            crosses[-1]["label"] = "diverged"
+        for cross in [item for item in curves if item.get("marker") == "x"][-1:]:  # the last one carries the label
+            cross["label"] = "diverged"
         width = max([self.epochs, *(len(r.train_loss) + 1 for r in runs)]) * 1.18 + 1  # room for the labels
         start = line([0, width], [run.initial_loss] * 2, GREY, 1, dash=[2, 3], label="loss before training")
         dots = self._final_losses(final, top)
@@ -129,10 +127,8 @@ class LearningRateExplorer(CanvasPanel):
                      title="the sweep and the slider's run" if sweep else "your runs with these settings",
                      ylabel="final loss (○ validation)" if self.experiment.validation else "final loss",
                      legend="upper right")
-        readout = f"{run} (trained in {run.seconds:.2f} s)"
-        if sweep:
-            readout += f" · sweep ({len(runs)} rates, {self.sweep_seconds:.2f} s): {describe_verdicts(runs)}"
-        return [left, right], readout
+        return [left, right], f"{run} (trained in {run.seconds:.2f} s)" + (
+            f" · sweep ({len(runs)} rates, {self.sweep_seconds:.2f} s): {describe_verdicts(runs)}" if sweep else "")
 
     def _final_losses(self, runs, top) -> list:
         """Final training (filled, by verdict) and validation (hollow) loss against the rate; × diverged, * current."""

@@ -1,6 +1,5 @@
-// The playground's page (playground.py): the controls, the network view and the output, drawn here.
-// Every picture comes from one message (the model's "frame"), painted at the next animation frame with the
-// epoch of that same message. Fixed sizes everywhere, text at 12 px: nothing moves when a setting changes.
+// The playground's page (playground.py): the controls, and the network view and output drawn from one message (the
+// "frame") at the next animation frame, with its epoch. Fixed sizes, text at 12 px: nothing moves on a change.
 const UNIT = 40, OUTPUT = 240, GAP = 50, TOP = 26, HEIGHT = TOP + 8 * (UNIT + 10) + 30;
 const WIDTH = 7 * (UNIT + GAP) + OUTPUT + 20, HOVER = "hover over an edge for its weight";
 const ORANGE = [245, 147, 34], BLUE = [8, 119, 189], WHITE = [255, 255, 255];
@@ -10,15 +9,14 @@ function colour(byte, strength = 1) {  // TensorFlow Playground's scale: 0 orang
   return WHITE.map((w, c) => w + strength * s * (end[c] - w));
 }
 
-const PALETTES = {}, CELLS = {};  // strength -> every byte's colour as one RGBA word; grid -> a grid x grid canvas
+const PALETTES = {}, CELLS = {};  // [strength, discrete] -> each byte's colour, an RGBA word; grid -> a canvas
 // One heatmap, for every unit and the output: grid x grid bytes from `offset` (the lowest x2 first) as a square.
 function heatmap(ctx, bytes, offset, grid, [x, y, size], strength = 1, discrete = false) {
-  const palette = (PALETTES[strength] ||= new Uint32Array(new Uint8ClampedArray(
-    Array.from({ length: 256 }, (_, byte) => [...colour(byte, strength), 255]).flat()).buffer));
+  const palette = (PALETTES[[strength, discrete]] ||= new Uint32Array(new Uint8ClampedArray(Array.from({ length: 256 },
+    (_, byte) => [...colour(discrete ? (byte >= 128) * 255 : byte, strength), 255]).flat()).buffer));
   const image = new ImageData(grid, grid), pixels = new Uint32Array(image.data.buffer);
   for (let i = 0; i < grid * grid; i++) {
-    const byte = discrete ? (bytes[offset + i] >= 128) * 255 : bytes[offset + i];
-    pixels[(grid - 1 - Math.floor(i / grid)) * grid + (i % grid)] = palette[byte];
+    pixels[(grid - 1 - Math.floor(i / grid)) * grid + (i % grid)] = palette[bytes[offset + i]];
   }
   const cell = (CELLS[grid] ||= new OffscreenCanvas(grid, grid));
   cell.getContext("2d").putImageData(image, 0, 0);
@@ -27,30 +25,26 @@ function heatmap(ctx, bytes, offset, grid, [x, y, size], strength = 1, discrete 
 
 // The controls, each named after its trait (a check box per input feature, all named "features").
 function controls(css, features, ratio) {
-  const menu = (name, label) => `<label>${label} <select name="${name}"></select></label>`;
+  const menu = (name, label = name) => `<label>${label} <select name="${name}"></select></label>`;
   const box = (name, label, value = "") =>
     `<label>${label} <input type="checkbox" name="${name}" value="${value}"></label>`;
   const slider = (name, label, min, max, step) => `<label>${label} <input type="range" name="${name}" min="${min}"
     max="${max}" step="${step}" style="width: 70px"><span style="width: 3em"></span></label>`;
-  return `<style>
-      .${css} { font: 12px sans-serif; width: ${WIDTH}px }
+  return `<style>.${css} { font: 12px sans-serif; width: ${WIDTH}px } .${css} * { font: inherit }
       .${css} .row { height: 28px; display: flex; align-items: center; gap: 10px; overflow: hidden }
-      .${css} label { display: inline-flex; align-items: center; gap: 3px; white-space: nowrap }
-      .${css} button, .${css} select, .${css} input { font: inherit }
-    </style>
+      .${css} label { display: inline-flex; align-items: center; gap: 3px; white-space: nowrap }</style>
     <div class="row">${["Play", "Pause", "Step", "Reset"].map((b) =>
       `<button class="${css}-${b.toLowerCase()}" style="height: 24px">${b}</button>`).join("")}
       <span class="${css}-epoch" style="width: 7em"></span>
       <label>timeline <input type="range" class="${css}-timeline" min="0" max="0" style="width: 200px"></label></div>
-    <div class="row">${menu("problem", "problem")} ${menu("dataset", "data")} ${slider("noise", "noise", 0, 0.5, 0.05)}
+    <div class="row">${menu("problem")} ${menu("dataset", "data")} ${slider("noise", "noise", 0, 0.5, 0.05)}
       ${slider("validation_share", "training data", 10, 90, 10)} ${box("show_test_data", "show test data")}
       ${box("discretize", "discretise output")}</div>
     <div class="row">${features.map((name) => box("features", name, name)).join(" ")}
       <label>hidden units per layer (1-8 each, up to 6 layers) <input name="hidden" style="width: 110px"></label></div>
-    <div class="row">${menu("activation", "activation")} ${menu("optimizer", "optimiser")}
-      ${menu("learning_rate", "learning rate")} ${menu("batch_size", "batch")}
-      ${menu("regularization", "regularisation")} ${menu("regularization_rate", "rate")}</div>
-    <canvas width="${WIDTH * ratio}" height="${HEIGHT * ratio}"
+    <div class="row">${menu("activation")} ${menu("optimizer", "optimiser")} ${menu("learning_rate", "learning rate")}
+      ${menu("batch_size", "batch")} ${menu("regularization", "regularisation")} ${menu("regularization_rate", "rate")}
+    </div><canvas width="${WIDTH * ratio}" height="${HEIGHT * ratio}"
       style="width: ${WIDTH}px; height: ${HEIGHT}px; display: block"></canvas>
     <div style="height: 18px; color: #555; white-space: nowrap; overflow: hidden">${HOVER}</div>
     <div style="height: 32px; line-height: 16px; overflow: hidden; color: #b35806"></div>`;  // two lines at most
@@ -63,16 +57,14 @@ export default {
     const css = model.get("css_class"), choices = model.get("choices"), ratio = window.devicePixelRatio || 1;
     el.classList.add(css);
     el.innerHTML = controls(css, choices.features, ratio);
-    // keys go to the controls, not to JupyterLab's notebook (its arrow keys move between cells)
-    el.addEventListener("keydown", (event) => event.stopPropagation());
+    el.addEventListener("keydown", (event) => event.stopPropagation());  // not JupyterLab's: its arrows move cells
     const find = (selector) => el.querySelector(selector), named = (name) => find(`[name="${name}"]`);
     const send = (name, value) => { model.set(name, value); model.save_changes(); };
     const [play, pause, step, reset, epoch, scrub] = ["play", "pause", "step", "reset", "epoch", "timeline"].map(
       (name) => find(`.${css}-${name}`));
     const [canvas, hover, message] = [find("canvas"), find("canvas + div"), find("canvas + div + div")];
-
-    // bind(node, read, write): the control shows its trait's value, and sends its own on change
-    const bind = (node, read, write) => {
+    const ctx = canvas.getContext("2d");
+    const bind = (node, read, write) => {  // the control shows its trait's value, and sends its own on change
       const show = () => write(node, model.get(node.name));
       node.addEventListener("change", () => { send(node.name, read(node)); show(); });
       model.on(`change:${node.name}`, show);
@@ -88,10 +80,9 @@ export default {
     el.querySelectorAll("[name=show_test_data], [name=discretize]").forEach((box) => bind(box, (n) => n.checked,
       (n, v) => { n.checked = v; }));
     const features = [...el.querySelectorAll("[name=features]")];
-    features.forEach((box) => bind(box, () => {  // the boxes ticked; the same as before if none is (one at least)
-      const chosen = features.filter((f) => f.checked).map((f) => f.value);
-      return chosen.length ? chosen : model.get("features");
-    }, (n, names) => { n.checked = names.includes(n.value); }));
+    const ticked = () => features.filter((f) => f.checked).map((f) => f.value);
+    features.forEach((box) => bind(box, () => (ticked().length ? ticked() : model.get("features")),  // one at least
+      (n, names) => { n.checked = names.includes(n.value); }));
     const layers = (text) => text.split(",").map((s) => parseInt(s, 10)).filter((k) => k >= 1 && k <= 8).slice(0, 6);
     bind(named("hidden"), (n) => layers(n.value), (n, v) => { n.value = v.join(", "); });
     const slider = (name, read, write, text) => {  // its readout follows it, also while it moves
@@ -107,8 +98,7 @@ export default {
     step.addEventListener("click", () => model.send({ do: "step" }));
     reset.addEventListener("click", () => model.send({ do: "reset" }));
     scrub.addEventListener("input", () => model.send({ do: "scrub", epoch: model.get("timeline")[scrub.value] }));
-
-    let edges = [];  // [path, text] of every edge drawn, for the hover
+    let edges = [], pending = false;  // [path, text] of every edge drawn (for the hover); a paint asked for
     canvas.addEventListener("mousemove", (event) => {
       let edge;
       for (let width = 2; width <= 10 && !edge; width += 2) {  // the nearest edge, within 5 px
@@ -118,9 +108,6 @@ export default {
       hover.textContent = edge ? edge[1] : HOVER;
     });
     canvas.addEventListener("mouseleave", () => { hover.textContent = HOVER; });
-
-    const ctx = canvas.getContext("2d");
-    let pending = false;
     const paint = () => {
       pending = false;
       const frame = model.get("frame"), sizes = frame.layer_sizes, names = model.get("features");
@@ -154,18 +141,17 @@ export default {
         ctx.fillText(frame.gradient_norms[layer].toExponential(1), x, HEIGHT - 4);
       });
       // the units: the input features, then each hidden layer's units, a dead unit framed red
-      let offset = 0;  // where this hidden layer's units start in `units`
+      let hidden = 0;  // the hidden units drawn so far: where the next one starts in `units`
       columns.forEach((n, layer) => {
         ctx.fillText(layer === 0 ? "inputs" : `hidden ${layer}`, place(layer, 0)[0], 14);
         for (let j = 0; j < n; j++) {
           const [x, y] = place(layer, j), dead = layer > 0 && frame.dead[layer - 1][j];
-          heatmap(ctx, layer === 0 ? inputs : units, (layer === 0 ? 0 : offset) + j * cells, grid, [x, y, UNIT]);
+          heatmap(ctx, layer === 0 ? inputs : units, (layer === 0 ? j : hidden++) * cells, grid, [x, y, UNIT]);
           ctx.strokeStyle = dead ? "#d62728" : "#999";
           ctx.lineWidth = dead ? 2 : 1;
           ctx.strokeRect(x, y, UNIT, UNIT);
           if (layer === 0) ctx.fillText(names[j] || "", x, y + UNIT + 9);
         }
-        if (layer > 0) offset += n * cells;
       });
       // the output, paler so the points stand out, with the points (the test points ringed black)
       heatmap(ctx, output, 0, grid, [left, TOP, OUTPUT], 0.55, model.get("discretize"));
@@ -187,12 +173,11 @@ export default {
       ctx.strokeStyle = "#ccc";
       ctx.strokeRect(left, top, OUTPUT, h);
       ctx.strokeStyle = ctx.fillStyle = "#333";
-      for (const [values, dash] of [[train, []], [val, [4, 3]]]) {
+      for (const [values, dash] of [[val, [4, 3]], [train, []]]) {  // the solid line last, and left on
         ctx.setLineDash(dash);
         const corners = values.map((v, i) => [left + (i / n) * OUTPUT, top + h - (v / high) * h]);
         ctx.stroke(new Path2D(`M${corners.join("L")}`));
       }
-      ctx.setLineDash([]);
       ctx.fillText(`loss: training ${train.at(-1).toFixed(3)}, test ${val.at(-1).toFixed(3)} (dashed)`, left, top - 6);
       epoch.textContent = `epoch ${frame.epoch}`;  // from the same message as every picture above
       const kept = model.get("timeline");

@@ -1,16 +1,13 @@
 """The playground (lesson 9): TensorFlow Playground's network view on the course's mlp, drawn in the browser.
 
-The kernel trains (``mlp.MLP`` and ``mlp.optimizers``, one epoch at a time) and sends one message per frame,
-``network_view.network_frame`` of the network now; the page (playground.js) owns the controls and draws
-everything at display rate, the epoch counter from the same message as the pictures. Regression: a
-continuous target, a linear output and the mean squared error.
+The kernel trains (``mlp.MLP``, one epoch at a time) and sends one message per frame, ``network_view.network_frame``;
+the page (playground.js) owns the controls and draws everything at display rate, the epoch counter from the same
+message as the pictures. Regression: a continuous target, a linear output and the mean squared error.
 """
 
 from __future__ import annotations
 
 import asyncio
-import base64
-import io
 import time
 import warnings
 from pathlib import Path
@@ -19,12 +16,14 @@ import anywidget
 import numpy as np
 import traitlets
 
-from ..data import REGRESSION_DATASETS, make_dataset
+from ..data import DATASETS as CLASSIFICATION_DATASETS
+from ..data import REGRESSION_DATASETS
 from ..network import MLP
 from ..optimizers import Adam, GradientDescent
 from ..rng import make_rng
 from ..schedules import make_schedule
 from ..training import DivergenceWarning
+from .canvas import StaticPicture, axes, image, points, render_figure
 from .network_view import network_frame, unit_bytes
 
 GRID = 40  # grid points per axis for every picture
@@ -32,46 +31,47 @@ FRAME_SECONDS = 1 / 30  # while playing: at most one frame per display frame...
 TRAIN_SECONDS = 0.6 * FRAME_SECONDS  # ...with as many epochs as fit in 60% of it (the rest: the frame and messages)
 CURVE_POINTS = 300  # the loss curves sent: at most this many points, the first and the latest always among them
 TIMELINE_FRAMES = 200  # frames kept to scrub back to; when full, every other one goes (the first and latest stay)
-FEATURES = {
-    "x1": lambda X: X[:, 0], "x2": lambda X: X[:, 1], "x1²": lambda X: X[:, 0] ** 2, "x2²": lambda X: X[:, 1] ** 2,
-    "x1x2": lambda X: X[:, 0] * X[:, 1], "sin x1": lambda X: np.sin(X[:, 0]), "sin x2": lambda X: np.sin(X[:, 1]),
-}
+FEATURES = {"x1": lambda X: X[:, 0], "x2": lambda X: X[:, 1], "x1²": lambda X: X[:, 0] ** 2,
+            "x2²": lambda X: X[:, 1] ** 2, "x1x2": lambda X: X[:, 0] * X[:, 1], "sin x1": lambda X: np.sin(X[:, 0]),
+            "sin x2": lambda X: np.sin(X[:, 1])}
 DATASETS = {"classification": ("circles", "xor", "moons", "spirals"), "regression": tuple(REGRESSION_DATASETS)}
 OPTIMIZERS = {"SGD": lambda rate: GradientDescent(rate), "momentum": lambda rate: GradientDescent(rate, momentum=0.9),
               "Adam": lambda rate: Adam(rate)}
-MENU_NUMBERS = {"learning_rate": [0.0001, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1, 3], "batch_size": [1, 5, 10, 30, 100],
-                "regularization_rate": [0, 0.0001, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3]}  # what these menus offer
+CHOICES = {"problem": list(DATASETS), "dataset": DATASETS, "features": list(FEATURES), "optimizer": list(OPTIMIZERS),
+           "activation": ["tanh", "relu", "sigmoid", "linear"], "regularization": ["none", "L1", "L2"],
+           "learning_rate": [0.0001, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1, 3], "batch_size": [1, 5, 10, 30, 100],
+           "regularization_rate": [0, 0.0001, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3]}  # what each menu offers
 REBUILD = ("problem", "dataset", "noise", "validation_share", "features", "hidden", "activation", "optimizer", "seed")
 
 
-class Playground(anywidget.AnyWidget):
+class Playground(StaticPicture, anywidget.AnyWidget):
     """TensorFlow Playground in a notebook: ``Playground(n_samples=200, dataset="circles", seed=0, ...)``.
 
-    Any synced setting below may be given. Each one in ``REBUILD`` starts a new network from the same seeds
-    (the same settings give the same start); the learning rate, batch size and regularisation are read at
-    each epoch boundary, also while playing. ``step(n)`` trains n epochs, ``reset()`` goes back to epoch 0.
+    Any synced setting below may be given. Each one in ``REBUILD`` starts a new network from the same seeds (the
+    same settings give the same start); the learning rate, batch size and regularisation are read at each epoch
+    boundary, also while playing. ``step(n)`` trains n epochs, ``reset()`` goes back to epoch 0.
     """
 
     _esm = Path(__file__).with_name("playground.js")
     css_class = traitlets.Unicode("playground").tag(sync=True)  # the page's handles: .playground, .playground-step, ...
 
-    problem = traitlets.Enum(tuple(DATASETS), "classification").tag(sync=True)
+    problem = traitlets.Enum(CHOICES["problem"], "classification").tag(sync=True)
     dataset = traitlets.Unicode("circles").tag(sync=True)
     noise = traitlets.Float(0.1, min=0.0, max=0.5).tag(sync=True)
     validation_share = traitlets.Float(0.5, min=0.1, max=0.9).tag(sync=True)  # the test points' share
     features = traitlets.List(traitlets.Unicode(), ["x1", "x2"]).tag(sync=True)
     hidden = traitlets.List(traitlets.Int(), [4, 2]).tag(sync=True)  # units per hidden layer
-    activation = traitlets.Enum(("tanh", "relu", "sigmoid", "linear"), "tanh").tag(sync=True)
-    optimizer = traitlets.Enum(tuple(OPTIMIZERS), "SGD").tag(sync=True)
+    activation = traitlets.Enum(CHOICES["activation"], "tanh").tag(sync=True)
+    optimizer = traitlets.Enum(CHOICES["optimizer"], "SGD").tag(sync=True)
     learning_rate = traitlets.Float(0.03).tag(sync=True)
     batch_size = traitlets.Int(10, min=1).tag(sync=True)
-    regularization = traitlets.Enum(("none", "L1", "L2"), "none").tag(sync=True)
+    regularization = traitlets.Enum(CHOICES["regularization"], "none").tag(sync=True)
     regularization_rate = traitlets.Float(0.001, min=0.0).tag(sync=True)
     seed = traitlets.Int(0).tag(sync=True)
     show_test_data = traitlets.Bool(False).tag(sync=True)
     discretize = traitlets.Bool(False).tag(sync=True)  # the output picture thresholded (drawn by the page)
     playing = traitlets.Bool(False).tag(sync=True)
-    choices = traitlets.Dict().tag(sync=True)  # what each menu offers, by trait (constant)
+    choices = traitlets.Dict(CHOICES).tag(sync=True)  # constant
     points = traitlets.Bytes(b"").tag(sync=True)  # float32 rows (x1, x2 in 0..1 of the picture, target in -1..1, test?)
     inputs = traitlets.Bytes(b"").tag(sync=True)  # the input features over the plane, GRID x GRID bytes each
     frame = traitlets.Dict().tag(sync=True)  # network_view.network_frame(...)
@@ -81,11 +81,7 @@ class Playground(anywidget.AnyWidget):
 
     def __init__(self, n_samples: int = 200, **settings):
         super().__init__(**settings)
-        self.n_samples = int(n_samples)
-        menus = ("problem", "activation", "optimizer", "regularization")  # these offer their traits' values
-        self.choices = {**{name: list(self.traits()[name].values) for name in menus}, **MENU_NUMBERS,
-                        "features": list(FEATURES), "dataset": {key: list(sets) for key, sets in DATASETS.items()}}
-        self._task, self._built = None, True
+        self.n_samples, self._task, self._built = int(n_samples), None, True
         self.on_msg(self._on_message)
         self._rebuild()
 
@@ -113,23 +109,18 @@ class Playground(anywidget.AnyWidget):
     def _on_setting(self, change) -> None:
         if change["name"] == "problem" and self.dataset not in DATASETS[self.problem]:
             self.set_trait("dataset", DATASETS[self.problem][0])  # its own change rebuilds
-        elif self._built:
-            self.playing = False
+        elif self._built:  # a new network; reset() stops playing
             self._rebuild()
 
     def _rebuild(self) -> None:
         """New data and a new network from the settings (same seeds: the same choice gives the same start)."""
         def features(X):  # the chosen input features of the points X, a column each: the network's inputs
             return np.column_stack([FEATURES[name](X) for name in self.features])
-
-        if self.problem == "regression":
-            X, y = REGRESSION_DATASETS[self.dataset](self.n_samples, noise=self.noise, seed=self.seed)
-        else:
-            X, y = make_dataset(self.dataset, self.n_samples, noise=self.noise, seed=self.seed)
+        generate = {**CLASSIFICATION_DATASETS, **REGRESSION_DATASETS}[self.dataset]  # one of its problem's
+        X, y = generate(self.n_samples, noise=self.noise, seed=self.seed)
         X = (X - X.mean(axis=0)) / X.std(axis=0)
-        order = np.random.default_rng(self.seed + 1).permutation(len(X))
-        n_test = int(round(self.validation_share * len(X)))
-        train, test = order[n_test:], order[:n_test]
+        n_test = int(round(self.validation_share * len(X)))  # the held-out points: the first n_test of a shuffle
+        test, train = np.split(np.random.default_rng(self.seed + 1).permutation(len(X)), [n_test])
         self.X_train, self.y_train, self.X_val, self.y_val = features(X[train]), y[train], features(X[test]), y[test]
         half = np.abs(X).max() * 1.1
         axis = np.linspace(-half, half, GRID)
@@ -153,11 +144,10 @@ class Playground(anywidget.AnyWidget):
                          output_activation="linear" if self.problem == "regression" else "sigmoid", seed=self.seed + 2)
         self._optimizer = OPTIMIZERS[self.optimizer](self.learning_rate)
         self._shuffle_rng = make_rng(self.seed + 3)
-        self.epoch, self.diverged = 0, False
+        self.epoch, self.diverged, self.message = 0, False, ""
         self.train_loss = [float(self.model.loss_value(self.X_train, self.y_train))]
         self.val_loss = [float(self.model.loss_value(self.X_val, self.y_val))]
         self._frames = {}  # epoch -> the frame sent then, for the timeline
-        self.message = ""
         self._send_frame()
 
     def _train_epoch(self) -> bool:
@@ -199,7 +189,7 @@ class Playground(anywidget.AnyWidget):
                 self.message = "Play needs a running event loop (a notebook kernel has one); use step() here"
 
     async def _play(self) -> None:
-        while self.playing and not self.diverged:
+        while self.playing:
             start = time.perf_counter()
             while self.playing and self._train_epoch():
                 await asyncio.sleep(0)  # Pause and the live settings are handled between epochs
@@ -210,10 +200,9 @@ class Playground(anywidget.AnyWidget):
 
     def _send_frame(self) -> None:
         kept = np.unique(np.linspace(0, self.epoch, min(self.epoch + 1, CURVE_POINTS)).round().astype(int))
-        frame = network_frame(self.model, self._grid, self.X_train, self.y_train, epoch=self.epoch,
-                              train_loss=np.take(self.train_loss, kept), val_loss=np.take(self.val_loss, kept),
-                              **self.penalties)
-        self._frames[self.epoch] = frame
+        self._frames[self.epoch] = frame = network_frame(self.model, self._grid, self.X_train, self.y_train,
+                                                         epoch=self.epoch, train_loss=np.take(self.train_loss, kept),
+                                                         val_loss=np.take(self.val_loss, kept), **self.penalties)
         if len(self._frames) > TIMELINE_FRAMES:  # thin out evenly, keeping the first and the latest
             for epoch in list(self._frames)[1:-1:2]:
                 del self._frames[epoch]
@@ -227,47 +216,23 @@ class Playground(anywidget.AnyWidget):
             getattr(self, action)()
         elif action == "scrub":  # to the latest kept frame at or before the epoch asked for
             self.playing = False
-            epoch = int(content.get("epoch", self.epoch))
-            self.frame = self._frames[max((kept for kept in self._frames if kept <= epoch), default=0)]
+            self.frame = self._frames[max((kept for kept in self._frames if kept <= content["epoch"]), default=0)]
 
     def snapshot(self):
-        """The current frame drawn with matplotlib, for pages where widgets do not run (GitHub, nbviewer):
-        the columns of input and unit pictures, and the output with the points."""
-        from matplotlib.colors import LinearSegmentedColormap
-        from matplotlib.figure import Figure
-
-        colours = LinearSegmentedColormap.from_list("playground", ["#f59322", "#ffffff", "#0877bd"])
+        """The current frame drawn with matplotlib, for pages where widgets do not run (GitHub, nbviewer): the
+        columns of input and unit pictures, and the output (paler, so that the points stand out) with the points."""
         frame, pictures = self.frame, lambda data: np.frombuffer(data, np.uint8).reshape(-1, GRID, GRID)
-        hidden = np.split(pictures(frame["units"]), np.cumsum(frame["layer_sizes"][1:-1]))[:-1]  # a stack per layer
-        columns = [pictures(self.inputs), *hidden]
-        figure = Figure(figsize=(2.0 + len(columns) + 3.2, 4.0), layout="none")
-        width = 0.8 / (len(columns) + 3.2)  # a column's
-        for column, stack in enumerate(columns):  # the inputs, then each hidden layer
-            figure.text(0.04 + column * width, 0.95, f"hidden {column}" if column else "inputs", fontsize=11)
-            for row, picture in enumerate(stack):
-                ax = figure.add_axes((0.04 + column * width, 0.82 - row * 0.105, 0.7 * width, 0.095),
-                                     xticks=[], yticks=[])
-                ax.imshow(picture, cmap=colours, vmin=0, vmax=255, origin="lower")
-        ax = figure.add_axes((0.08 + len(columns) * width, 0.08, 3.0 * width, 0.82), xticks=[], yticks=[])
-        output = pictures(frame["output"])[0]
-        ax.imshow(np.where(output >= 128, 255, 0) if self.discretize else output, cmap=colours, vmin=-90, vmax=345,
-                  origin="lower", extent=(0, 1, 0, 1))  # paler than the units, so the points stand out
-        points = np.frombuffer(self.points, np.float32).reshape(-1, 4)
-        points = points if self.show_test_data else points[points[:, 3] == 0]
-        ax.scatter(points[:, 0], points[:, 1], c=points[:, 2], cmap=colours, vmin=-1, vmax=1, s=14,
-                   edgecolors="white", linewidths=0.6)
-        ax.set_title(f"output, epoch {frame['epoch']}: training loss {frame['train_loss'][-1]:.3f}", fontsize=11)
-        return figure
-
-    def static_png(self, dpi: int = 100) -> bytes:
-        buffer = io.BytesIO()
-        self.snapshot().savefig(buffer, format="png", dpi=dpi)
-        return buffer.getvalue()
-
-    def _repr_mimebundle_(self, **kwargs):
-        """The live widget where widgets run; elsewhere its current picture, never a bare class name."""
-        bundle = super()._repr_mimebundle_(**kwargs)
-        data = bundle[0] if isinstance(bundle, tuple) else bundle
-        data["image/png"] = base64.b64encode(self.static_png()).decode("ascii")
-        data["text/plain"] = "Playground: an interactive widget (run the notebook to use it)"
-        return bundle
+        columns = np.split(pictures(self.inputs + frame["units"]), np.cumsum(frame["layer_sizes"][:-1]))[:-1]
+        units = [axes((30 + 100 * column, 30 + 42 * row, 38, 38), [image(picture, (0, 1, 0, 1), low=0, high=255)],
+                      (0, 1), (0, 1), title="" if row else f"hidden {column}" if column else "inputs", hide_ticks=True)
+                 for column, stack in enumerate(columns) for row, picture in enumerate(stack)]
+        picture, left = pictures(frame["output"])[0], 30 + 100 * len(columns)
+        dots = np.frombuffer(self.points, np.float32).reshape(-1, 4)
+        dots = dots if self.show_test_data else dots[dots[:, 3] == 0]
+        rgb = 255 + np.abs(dots[:, 2:3]) * (np.where(dots[:, 2:3] < 0, [245, 147, 34], [8, 119, 189]) - 255)
+        colours = ["#%02x%02x%02x" % tuple(c) for c in rgb.round().astype(int)]  # the targets, as in the page
+        output = axes((left, 30, 320, 320), [
+            image(np.where(picture >= 128, 255, 0) if self.discretize else picture, (0, 1, 0, 1), low=-90, high=345),
+            points(dots[:, 0], dots[:, 1], colours=colours, size=2.4, edge="white")], (0, 1), (0, 1),
+            title=f"output, epoch {frame['epoch']}: training loss {frame['train_loss'][-1]:.3f}", hide_ticks=True)
+        return render_figure({"width": left + 360, "height": 366, "readout": "", "axes": [*units, output]})

@@ -1,9 +1,8 @@
-"""The optimiser race: gradient descent, momentum, Nesterov, RMSProp and Adam on one 2-D loss surface (lesson 8).
+"""The optimiser race (lesson 8): gradient descent, momentum, Nesterov, RMSProp and Adam on one 2-D loss surface.
 
-Left, the surface (log of the loss above its lowest as shades of blue, with contour lines) and every optimiser's
-path from the same start (white dot) towards the minimum (star); right, each path's loss above the lowest, step by
-step (log scale). Choose the surface (a ravine, a saddle, Rosenbrock's valley), one learning rate for all (ten steps
-a decade), the number of steps and which optimisers run. The paths are ``mlp.loss_surfaces.optimizer_path``'s.
+Left, the surface (log of the loss above its lowest in shades of blue, contour lines) and each optimiser's path
+from the same start (white dot) towards the minimum (star); right, each path's loss above the lowest (log scale).
+Choose the surface, one learning rate for all, the steps and the optimisers. Paths: ``mlp.loss_surfaces``.
 
     >>> OptimizerRace(surface="saddle")   # the panel (on a static page, its picture); .snapshot() is a figure
 """
@@ -17,7 +16,6 @@ from .descent import _short, stars, surface_picture
 
 __all__ = ["OptimizerRace"]
 
-#: each optimiser's colour, in the picture and its legend
 COLOURS = {"GD": "#7f7f7f", "momentum": "#1f77b4", "Nesterov": "#17becf", "RMSProp": "#ff7f0e", "Adam": "#d62728"}
 _SURFACE_BOX, _GAP_BOX = (50, 30, 330, 250), (470, 30, 280, 250)  # pixels
 
@@ -26,23 +24,14 @@ class OptimizerRace(CanvasPanel):
     """The ``shown`` RACE_OPTIMIZERS race on a RACE_SURFACES surface; ``paths`` holds each one's ``Path``."""
 
     css_class = traitlets.Unicode("optimizer-race").tag(sync=True)
-
-    surface = traitlets.Unicode("ravine").tag(sync=True)
-    learning_rate = traitlets.Float(0.1).tag(sync=True)
-    steps = traitlets.Int(100).tag(sync=True)
-    shown = traitlets.List(traitlets.Unicode()).tag(sync=True)
-    REDRAW = ("surface", "learning_rate", "steps", "shown")
     max_steps = 300
+    surface = traitlets.Enum(list(RACE_SURFACES), "ravine").tag(sync=True)
+    learning_rate = traitlets.Float(0.1).tag(sync=True)
+    steps = traitlets.Int(100, min=0, max=max_steps).tag(sync=True)
+    shown = traitlets.List(traitlets.Enum(list(RACE_OPTIMIZERS))).tag(sync=True)
+    REDRAW = ("surface", "learning_rate", "steps", "shown")
 
-    def __init__(self, surface: str = "ravine", learning_rate: float = 0.1, steps: int = 100,
-                 shown=tuple(RACE_OPTIMIZERS)):
-        if surface not in RACE_SURFACES:
-            raise ValueError(f"surface must be one of {list(RACE_SURFACES)}; got {surface!r}")
-        unknown = sorted(set(shown) - set(RACE_OPTIMIZERS))
-        if unknown:
-            raise ValueError(f"shown must name optimisers among {list(RACE_OPTIMIZERS)}; got {unknown}")
-        if not 0 <= steps <= self.max_steps:
-            raise ValueError(f"steps must be between 0 and max_steps = {self.max_steps}; got {steps!r}")
+    def __init__(self, surface="ravine", learning_rate=0.1, steps=100, shown=tuple(RACE_OPTIMIZERS)):
         super().__init__(surface=surface, learning_rate=float(learning_rate), steps=int(steps), shown=list(shown),
                          controls_height=62, controls=[
                              choice("surface", "surface", list(RACE_SURFACES)),
