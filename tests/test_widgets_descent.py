@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 import traitlets
 
-from mlp.loss_surfaces import CURVES, SURFACES
+from mlp.loss_surfaces import CURVES, SURFACES, descent_path
 from mlp.widgets.descent import DescentExplorer, exit_point, surface_picture
 
 
@@ -45,17 +45,6 @@ def pixels(axes, xy):
     left, top, width, height = axes["box"]
     (x0, x1), (y0, y1) = axes["xlim"], axes["ylim"]
     return np.column_stack([left + (xy[:, 0] - x0) / (x1 - x0) * width, top + (y1 - xy[:, 1]) / (y1 - y0) * height])
-
-
-def manual_path(gradient, theta0, alpha, beta, steps):
-    """v := beta v - alpha grad; theta := theta + v, written out."""
-    theta, v = np.array(theta0, dtype=float), np.zeros(len(theta0))
-    thetas = [theta.copy()]
-    for _ in range(steps):
-        v = beta * v - alpha * gradient(theta)
-        theta = theta + v
-        thetas.append(theta.copy())
-    return np.array(thetas)
 
 
 # --- the picture helpers ----------------------------------------------------------------
@@ -120,7 +109,7 @@ def test_step_and_reset_buttons(explorer):
 def test_the_learning_rate_changes_the_plotted_path(explorer):
     explorer.learning_rate = 0.9
     after = plotted_path(explorer, "1-D")
-    np.testing.assert_allclose(after[:, 0], manual_path(CURVES["quadratic"].gradient, (-1.0,), 0.9, 0.0, 10)[:, 0],
+    np.testing.assert_allclose(after[:, 0], descent_path(CURVES["quadratic"], 0.9, 0.0, 10).thetas[:, 0],
                                rtol=1e-3)
     # 0.9 overshoots the minimum at every step; 0.1 never does
     assert np.all(np.diff(np.sign(explorer.curve_path.thetas[:, 0] - 3.0)) != 0)
@@ -145,7 +134,7 @@ def test_one_key_press_on_the_learning_rate_is_a_change_you_can_see(explorer):
 
 def test_momentum_changes_the_path(explorer):
     explorer.momentum = 0.9
-    expected = manual_path(SURFACES["elongated bowl"].gradient, (-4.5, 2.0), 0.1, 0.9, 10)
+    expected = descent_path(SURFACES["elongated bowl"], 0.1, 0.9, 10).thetas  # checked by hand in test_loss_surfaces
     np.testing.assert_allclose(explorer.surface_path.thetas, expected, rtol=1e-12)
     np.testing.assert_allclose(plotted_path(explorer, "2-D"), expected, rtol=1e-3, atol=1e-12)
     assert "momentum 0.90" in explorer.readout and texts(explorer, "1-D")[-1] == "stable: α < 1.9"
