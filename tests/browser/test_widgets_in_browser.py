@@ -16,6 +16,7 @@ import math
 import os
 import re
 import time
+import warnings
 from pathlib import Path
 
 import pytest
@@ -51,7 +52,15 @@ def test_lesson_widgets_in_jupyterlab(notebook, lab, page):
 
 @pytest.mark.parametrize("notebook", list(LESSONS), ids=lambda n: Path(n).stem[:2])
 def test_lesson_widgets_in_voila(notebook, voila, page):
-    voila(ROOT / notebook).open(page)  # Voila runs every cell as the page loads
+    server = voila(ROOT / notebook)
+    server.open(page)  # Voila runs every cell as the page loads
+    first = page.locator(f".{LESSONS[notebook][0].container}").first
+    failed = page.get_by_text("Error displaying widget").first
+    first.or_(failed).wait_for(state="visible", timeout=WIDGET_SECONDS * 1000)
+    if failed.is_visible():  # seen in CI under full load, never here: the page, not the widget, lost the models
+        warnings.warn(f"Voila showed 'Error displaying widget' for {notebook}; loading the page once more. "
+                      f"The page's console: {getattr(page, 'console_lines', [])[-12:]}")
+        server.open(page)
     drive(page, LESSONS[notebook])
 
 
