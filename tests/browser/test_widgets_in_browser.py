@@ -3,8 +3,8 @@
 Each test opens a lesson, runs all its cells, and drives every widget in it as a learner does
 (the widgets and their controls are the ones `make bench` measures, benchmarks/pixels.py ACTIONS):
   - an explorer: a key press on its slider (one step, then five), and a mouse click on one of its
-    choices; after each the panel paints again (its "drawn" event), its canvas shows other pixels,
-    and the slider's value box shows the new value;
+    choices; after each the panel paints again (its "drawn" event), its canvas shows other pixels, its
+    height stays the same, and the slider's value box shows the new value;
   - the learning-rate explorer also takes a typed value, and its readout names the new rate;
   - the playground: Play, the epoch counter advances; Pause, it stops; Step with the keyboard and
     the mouse moves it by exactly one epoch each.
@@ -86,11 +86,12 @@ def repaints(page, panel, act) -> None:
     handle = panel.element_handle()
     count = page.evaluate("el => { if (el.__drawn === undefined) { el.__drawn = 0; "
                           "el.addEventListener('drawn', () => el.__drawn++); } return el.__drawn; }", handle)
-    before = panel.locator("canvas").first.evaluate("c => c.toDataURL()")
+    before, height = panel.locator("canvas").first.evaluate("c => c.toDataURL()"), panel.bounding_box()["height"]
     act()
     page.wait_for_function("([el, n]) => el.__drawn > n", arg=[handle, count], timeout=WIDGET_SECONDS * 1000)
     after = panel.locator("canvas").first.evaluate("c => c.toDataURL()")
     assert after != before, f"{panel} painted the same pixels again"
+    assert panel.bounding_box()["height"] == height, f"{panel}'s height changed: {height} px before"
 
 
 def move_slider(page, panel, name: str) -> None:
@@ -152,7 +153,7 @@ def play_then_pause(page, playground) -> None:
     nothing else trains."""
     counter = playground.locator(".playground-epoch").first
     counter.wait_for(state="visible")
-    start = epoch_of(counter)
+    start, height = epoch_of(counter), playground.bounding_box()["height"]
 
     play = playground.locator(".playground-play").first
     play.click()
@@ -176,6 +177,7 @@ def play_then_pause(page, playground) -> None:
         press()
         expect(counter).to_have_text(re.compile(rf"epoch {expected}\b"), timeout=WIDGET_SECONDS * 1000)
     assert epoch_of(counter) == paused_at + 2, f"after Pause and two Steps: {counter.inner_text()}"
+    assert playground.bounding_box()["height"] == height, f"the playground's height changed: {height} px before"
 
 
 def stable_epoch(counter, quiet: float, timeout: float) -> int:
