@@ -1,6 +1,7 @@
 """What a learner sees: a control change to the new picture on the screen, in JupyterLab and Chromium.
 
     python -m benchmarks.pixels            # every lesson widget; also run by `make bench`
+    python -m benchmarks.pixels lr-explorer playground     # only these panels (their CSS classes)
 
 Each lesson that has a widget is opened in JupyterLab (the browser-test fixtures' server, Debian's
 headless chromium driven by Playwright) and run top to bottom. Then a learner's action is repeated on
@@ -117,8 +118,10 @@ def _playing(page, seconds: float) -> tuple[float, float]:
     return (len(frames) - 1) / span, (frames[-1][1] - frames[0][1]) / span
 
 
-def pixel_numbers(play_seconds: float = 5.0, progress=print) -> tuple[dict, dict]:
-    """({action: median ms from input to pixels}, {"...": (frames/s, epochs/s)}); empty without chromium."""
+def pixel_numbers(play_seconds: float = 5.0, progress=print, only=()) -> tuple[dict, dict]:
+    """({action: median ms from input to pixels}, {"...": (frames/s, epochs/s)}); empty without chromium.
+    ``only``: the panels (CSS classes, e.g. "lr-explorer") to measure; all of them if empty."""
+    actions = [action for action in ACTIONS if not only or action.container in only]
     chromium = shutil.which("chromium")
     if chromium is None:
         progress("  chromium is not installed: no browser numbers (apt-get install chromium)")
@@ -131,12 +134,12 @@ def pixel_numbers(play_seconds: float = 5.0, progress=print) -> tuple[dict, dict
         server = helpers.JupyterLab(ROOT, Path(folder))
         try:
             browser = playwright.chromium.launch(executable_path=chromium, headless=True, args=helpers.CHROMIUM_ARGS)
-            for notebook in dict.fromkeys(action.notebook for action in ACTIONS):
+            for notebook in dict.fromkeys(action.notebook for action in actions):
                 page = browser.new_page(viewport={"width": 1400, "height": 1000})
                 page.add_init_script(INSTRUMENT)
                 server.open_notebook(page, ROOT / notebook)
                 server.run_all(page)
-                for action in (a for a in ACTIONS if a.notebook == notebook):
+                for action in (a for a in actions if a.notebook == notebook):
                     times = _latencies(page, action)
                     latencies[action.label] = statistics.median(times)
                     progress(f"  {action.label}: median {statistics.median(times):.0f} ms "
@@ -154,4 +157,8 @@ def pixel_numbers(play_seconds: float = 5.0, progress=print) -> tuple[dict, dict
 
 
 if __name__ == "__main__":
-    pixel_numbers()
+    import sys
+    unknown = set(sys.argv[1:]) - {action.container for action in ACTIONS}
+    if unknown:
+        sys.exit(f"no panel {sorted(unknown)}; choose from {sorted({action.container for action in ACTIONS})}")
+    pixel_numbers(only=sys.argv[1:])

@@ -39,7 +39,7 @@ import numpy as np
 from tqdm.auto import tqdm
 
 from .checks import check_positive, unknown_name_error
-from .fast import FastPath, covers
+from .fast import FastPath, are_labels, covers
 from .optimizers import OPTIMIZERS, GradientDescent
 from .rng import make_rng
 from .schedules import learning_rates, make_schedule
@@ -135,8 +135,12 @@ def _accuracy(model, Z, Y):
     return None
 
 
-def _measure(model, X, Y):
-    """(data loss, accuracy) of the model's current weights on (X, Y), both already checked: one forward pass."""
+def _measure(model, X, Y, fast_path=None):
+    """(data loss, accuracy) of the model's current weights on (X, Y), both already checked: one forward pass
+    (on the ``fast_path``, if given)."""
+    if fast_path is not None:
+        Z = fast_path.logits(X)
+        return fast_path.loss(Z, Y), _accuracy(model, Z, Y)
     if model.fused:
         Z = model._forward(X, activate_output=False)
         return model.loss.from_logits(Z, Y)[0], _accuracy(model, Z, Y)
@@ -278,7 +282,9 @@ def train(model, X, y, *, epochs: int = 100, learning_rate=None, batch_size=None
     rng = make_rng(seed)
     # Each step's forward and backward pass: model._forward_backward, the clear code, computed by the
     # fast path (mlp/fast.py: the same equations in reused arrays) for the networks it covers.
-    fast_path = FastPath(model) if covers(model) else None
+    fast_path = None
+    if covers(model):
+        fast_path = FastPath(model, labels=are_labels(Y, *([] if validation_data is None else [Y_val])))
     forward_backward = model._forward_backward if fast_path is None else fast_path.forward_backward
     history = History()
     saved = _SavedWeights(model)
@@ -304,7 +310,7 @@ def train(model, X, y, *, epochs: int = 100, learning_rate=None, batch_size=None
         if full_batch:  # measures the initial weights and prepares epoch 1's update in one pass
             history.initial_train_loss = forward_backward(X, Y, l2, l1)[0]
         elif not batch_mean:
-            history.initial_train_loss = _measure(model, X, Y)[0]
+            history.initial_train_loss = _measure(model, X, Y, fast_path)[0]
         # (batch_mean: the first batch's loss stands in for it, below: no pass over all m examples)
         reference = history.initial_train_loss if reference_loss is None else reference_loss
         loss_limit = math.inf if reference is None else DIVERGENCE_FACTOR * max(reference, 1.0)
@@ -344,7 +350,7 @@ def train(model, X, y, *, epochs: int = 100, learning_rate=None, batch_size=None
                 elif batch_mean:
                     train_loss, train_accuracy = loss_sum / m, (None if correct is None else correct / m)
                 else:
-                    train_loss, train_accuracy = _measure(model, X, Y)
+                    train_loss, train_accuracy = _measure(model, X, Y, fast_path)
             if not train_loss <= loss_limit:
                 diverge(epoch, train_loss, saved.this_epoch)
                 break
@@ -353,7 +359,7 @@ def train(model, X, y, *, epochs: int = 100, learning_rate=None, batch_size=None
             history.train_loss.append(train_loss)
             history.train_accuracy.append(train_accuracy)
             if validation_data is not None:
-                val_loss, val_accuracy = _measure(model, X_val, Y_val)
+                val_loss, val_accuracy = _measure(model, X_val, Y_val, fast_path)
                 history.val_loss.append(val_loss)
                 history.val_accuracy.append(val_accuracy)
                 if early_stopping is not None:

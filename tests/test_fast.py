@@ -2,12 +2,14 @@
 the clear functions of mlp.activations are (so the two are within 4 ulps of each other), for |z| up to 700 and beyond;
 a network computes with them, and trains to the same weights as with the clear forms."""
 
+import math
+
 import mpmath
 import numpy as np
 import pytest
 
 import mlp
-from mlp import activations, fast
+from mlp import activations, fast, losses
 
 mpmath.mp.dps = 60
 
@@ -83,10 +85,11 @@ def test_a_fast_step_is_the_clear_step(sizes, hidden, output, l2, l1):
     rng = np.random.default_rng(4)
     clear, quick = clear_and_fast(sizes, hidden, output)
     assert fast.covers(quick)
-    path = fast.FastPath(quick)
+    path = fast.FastPath(quick, labels=True)  # the targets below are labels: the fast cross-entropy
     for m in [17, 17, 5, 17, 1, 40]:  # batch sizes change: the kept arrays follow
         X = rng.standard_normal((m, sizes[0])) * 3
         Y = quick.targets(rng.integers(0, max(2, sizes[-1]), m), m)
+        assert fast.are_labels(Y)
         X_before, Y_before = X.copy(), Y.copy()
         loss, Z = path.forward_backward(X, Y, l2, l1)
         clear_loss, clear_Z = clear._forward_backward(X, Y, l2, l1)
@@ -104,9 +107,43 @@ def test_a_fast_step_is_the_clear_step(sizes, hidden, output, l2, l1):
                 assert layer.A is None
             else:
                 assert_same(layer.A, clear_layer.A, str(hidden))
+        loss_alone, logits = path.loss(path.logits(X), Y), path.logits(X)  # a measurement: no gradients
+        assert_same(logits, clear._forward(X, activate_output=False), str(hidden))
+        assert_same(loss_alone, clear.loss.from_logits(clear_Z, Y)[0], str(hidden))
         for name, gradient in quick.grads.items():  # one small step, the same for both
             quick.params[name[1:]] -= 0.1 * gradient
             clear.params[name[1:]] -= 0.1 * clear.grads[name]
+
+
+@pytest.mark.parametrize("dtype", ["float64", "float32"])
+def test_the_fast_binary_cross_entropy_is_the_clear_one_bit_for_bit_for_labels(dtype):
+    rng = np.random.default_rng(7)
+    z = np.concatenate([[-1000.0, -745.5, -40.0, -30.0, -1e-300, -0.0, 0.0, 1e-300, 30.0, 40.0, 745.5, 1000.0],
+                        rng.standard_normal(200) * 5, rng.standard_normal(50) * 100])
+    for y in [np.zeros_like(z), np.ones_like(z), (rng.random(z.size) < 0.5).astype(float)]:
+        Z, Y = z.reshape(-1, 1).astype(dtype), y.reshape(-1, 1).astype(dtype)
+        with np.errstate(under="ignore"):  # as in fit
+            loss, dZ = fast.sigmoid_cross_entropy(Z, Y)
+            loss_alone = fast.sigmoid_cross_entropy(Z, Y, gradient=False)
+        clear_loss, clear_dZ = losses.sigmoid_cross_entropy(Z, Y)
+        assert loss == loss_alone == clear_loss and math.isfinite(loss)
+        assert dZ.dtype == clear_dZ.dtype == np.dtype(dtype)
+        np.testing.assert_array_equal(dZ, clear_dZ)
+    exact = float(mpmath.log1p(mpmath.exp(-30)))  # y = 1, z = 30: softplus(-30), nothing cancelled
+    assert fast.sigmoid_cross_entropy(np.array([[30.0]]), np.array([[1.0]]), gradient=False) == pytest.approx(exact, rel=1e-15)
+
+
+def test_targets_that_are_not_labels_train_with_the_clear_cross_entropy():
+    X, y = mlp.data.make_moons(80, seed=0)
+    soft = np.where(y == 1, 0.9, 0.1)  # label smoothing: the fast form's y in {0, 1} does not hold
+    assert fast.are_labels(y) and not fast.are_labels(soft) and not fast.are_labels(y, soft)
+    model = mlp.MLP([2, 8, 1], "relu", "sigmoid", seed=0)
+    path = fast.FastPath(model, labels=fast.are_labels(soft))
+    assert path.loss_and_gradient is losses.sigmoid_cross_entropy
+    Y = model.targets(soft, 80)
+    np.testing.assert_array_equal(path.forward_backward(X, Y)[1], model._forward(X, activate_output=False))
+    assert path.loss(path.logits(X), Y) == losses.sigmoid_cross_entropy(path.logits(X), Y)[0]
+    assert fast.FastPath(model, labels=True).loss_and_gradient is fast.sigmoid_cross_entropy
 
 
 def test_the_fast_path_computes_in_float32_for_a_float32_network():
@@ -146,11 +183,15 @@ def test_after_fit_the_model_owns_its_gradients():
 def test_fit_on_the_fast_path_trains_to_the_weights_of_the_clear_path(hidden, batch_size, monkeypatch):
     X, y = mlp.data.make_moons(300, noise=0.2, seed=0)
     quick = mlp.MLP([2, 16, 16, 1], hidden, "sigmoid", seed=1)
-    quick_history = quick.fit(X, y, epochs=30, learning_rate=0.5, batch_size=batch_size, seed=2, l2=1e-3, l1=1e-3)
+    options = dict(epochs=30, learning_rate=0.5, batch_size=batch_size, seed=2, l2=1e-3, l1=1e-3,
+                   validation_data=mlp.data.make_moons(50, noise=0.2, seed=1), train_metrics="end_of_epoch")
+    quick_history = quick.fit(X, y, **options)
     monkeypatch.setattr(mlp.training, "covers", lambda model: False)  # fit on the clear path
     clear = mlp.MLP([2, 16, 16, 1], hidden, "sigmoid", seed=1)
-    clear_history = clear.fit(X, y, epochs=30, learning_rate=0.5, batch_size=batch_size, seed=2, l2=1e-3, l1=1e-3)
+    clear_history = clear.fit(X, y, **options)
     for name, value in quick.params.items():
         assert_same(value, clear.params[name], hidden)
     assert_same(quick_history.train_loss, clear_history.train_loss, hidden)
+    assert_same(quick_history.val_loss, clear_history.val_loss, hidden)
     assert quick_history.train_accuracy == clear_history.train_accuracy
+    assert quick_history.val_accuracy == clear_history.val_accuracy
