@@ -73,7 +73,7 @@ test: $(STAMP)
 notebooks: $(STAMP)
 	$(BIN)/python scripts/execute_notebooks.py $(NOTEBOOKS)
 
-# Benchmarks (benchmarks/): medians of 5 repeats by default, about 45 minutes with the speed matrix (fit's defaults
+# Benchmarks (benchmarks/): medians of 5 repeats by default, 26-45 minutes (with AVX-512 or not) with the speed matrix (fit's defaults
 # against scikit-learn and PyTorch on 135 cells); BENCH_ARGS="--quick" times the four training workloads only.
 # PyTorch is an optional extra (.[bench]); if it cannot be installed, its column is skipped with a note.
 BENCH_STAMP := $(VENV)/.installed-bench
