@@ -200,7 +200,6 @@ export default {
   render({ model, el }) {
     const css = model.get("css_class"), figure = model.get("figure");
     el.classList.add(css, "mlp-panel");
-    el.addEventListener("keydown", (event) => event.stopPropagation());  // keys go to the controls, not to JupyterLab's notebook (its arrow keys move between cells)
     const send = (name, value) => { model.set(name, value); model.save_changes(); };
     const bar = element("div", {}, `display: flex; flex-wrap: wrap; gap: 4px 14px; align-items: center; height: ${model.get("controls_height")}px; overflow: hidden`);
     for (const spec of model.get("controls")) {
@@ -211,9 +210,10 @@ export default {
     const ratio = window.devicePixelRatio || 1;
     const canvas = element("canvas", { width: figure.width * ratio, height: figure.height * ratio },
                            `width: ${figure.width}px; height: ${figure.height}px; display: block`);
-    const readout = element("div", {}, "font: 12px sans-serif; height: 34px; overflow: hidden; line-height: 17px");
-    readout.classList.add(`${css}-readout`);
+    const readout = element("div", { className: `${css}-readout` }, "font: 12px sans-serif; height: 34px; overflow: hidden; line-height: 17px");
     el.append(bar, canvas, readout);
+    el.addEventListener("keydown", (event) => event.stopPropagation());  // a key on a control is the control's: not JupyterLab's notebook's, which acts on the keys that reach it (arrows move between cells),
+    el.querySelectorAll("input, select, button").forEach((node) => node.setAttribute("data-lm-suppress-shortcuts", "true"));  // nor Notebook 7's shortcuts, taken before the controls see a key unless the focused node opts out
     const ctx = canvas.getContext("2d");
     let pending = false;
     const paint = () => {

@@ -57,11 +57,11 @@ export default {
     const css = model.get("css_class"), choices = model.get("choices"), ratio = window.devicePixelRatio || 1;
     el.classList.add(css);
     el.innerHTML = controls(css, choices.features, ratio);
-    el.addEventListener("keydown", (event) => event.stopPropagation());  // not JupyterLab's: its arrows move cells
+    el.addEventListener("keydown", (event) => event.stopPropagation());  // a key on a control is the control's: not JupyterLab's notebook's, which acts on the keys that reach it (arrows move between cells),
+    el.querySelectorAll("input, select, button").forEach((node) => node.setAttribute("data-lm-suppress-shortcuts", "true"));  // nor Notebook 7's shortcuts, taken before the controls see a key unless the focused node opts out
     const find = (selector) => el.querySelector(selector), named = (name) => find(`[name="${name}"]`);
     const send = (name, value) => { model.set(name, value); model.save_changes(); };
-    const [play, pause, step, reset, epoch, scrub] = ["play", "pause", "step", "reset", "epoch", "timeline"].map(
-      (name) => find(`.${css}-${name}`));
+    const [play, pause, step, reset, epoch, scrub] = ["play", "pause", "step", "reset", "epoch", "timeline"].map((name) => find(`.${css}-${name}`));
     const [canvas, hover, message] = [find("canvas"), find("canvas + div"), find("canvas + div + div")];
     const ctx = canvas.getContext("2d");
     const bind = (node, read, write) => {  // the control shows its trait's value, and sends its own on change

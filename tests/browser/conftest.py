@@ -1,4 +1,4 @@
-"""Browser tests: JupyterLab and Voila, served on loopback, driven in headless Chromium.
+"""Browser tests: JupyterLab, Notebook 7 and Voila, served on loopback, driven in headless Chromium.
 
 The browser is Debian's ``chromium`` package driven by Playwright for Python (never a browser
 download: no ``playwright install``). Where it is missing these tests skip and say how to
@@ -14,6 +14,7 @@ Fixtures:
   page         a new page per test (in one browser context per module, which caches scripts)
   lab          ``lab(root)`` -> a JupyterLab server serving ``root`` (default: the repository),
                started once per test module and root; the test's sessions are deleted afterwards
+  notebook7    ``notebook7(root)`` -> the same for Notebook 7 (JupyterLab's parts, one notebook per page)
   voila        ``voila(notebook)`` -> a Voila server for one notebook, stopped after the test
 """
 
@@ -176,11 +177,11 @@ class Server:
 # ----------------------------------------------------------------------------- JupyterLab
 
 class JupyterLab(Server):
-    name = "JupyterLab"
+    name, module = "JupyterLab", "jupyterlab"
 
     def __init__(self, root: Path, folder: Path):
         port = free_port()
-        command = [sys.executable, "-m", "jupyterlab", "--no-browser",
+        command = [sys.executable, "-m", self.module, "--no-browser",
                    "--ServerApp.ip=127.0.0.1", f"--ServerApp.port={port}", "--ServerApp.port_retries=0",
                    f"--IdentityProvider.token={TOKEN}", f"--ServerApp.root_dir={root}",
                    "--LabApp.news_url=None", "--ServerApp.open_browser=False",
@@ -188,7 +189,7 @@ class JupyterLab(Server):
                    f"--FileCheckpoints.checkpoint_dir={folder / 'checkpoints'}"]
         if os.geteuid() == 0:
             command.append("--allow-root")  # JupyterLab exits when run as root without it
-        super().__init__(command, root, isolated_environment(folder), folder / "jupyterlab.log", port)
+        super().__init__(command, root, isolated_environment(folder), folder / f"{self.module}.log", port)
         self.root = root
         self.wait_until_ready("/api/status")
 
@@ -252,7 +253,26 @@ class JupyterLab(Server):
         page.wait_for_function(
             """() => ![...document.querySelectorAll('.jp-Notebook .jp-CodeCell .jp-InputPrompt')]
                    .some(p => p.textContent.includes('[*]'))""", timeout=timeout, polling=200)
-        JupyterLab.wait_for_kernel_idle(page, timeout)
+        cls.wait_for_kernel_idle(page, timeout)
+
+
+class Notebook7(JupyterLab):
+    """Notebook 7: JupyterLab's notebook, menus and widget manager, one notebook per page. Unlike JupyterLab, it
+    takes keyboard shortcuts on the document's capture phase, before a widget's own handlers see the key."""
+
+    name, module = "Notebook 7", "notebook"
+
+    def open_notebook(self, page, notebook: str | Path) -> None:
+        relative = Path(notebook).resolve().relative_to(self.root.resolve()).as_posix()
+        page.goto(f"{self.base}/notebooks/{relative}?token={TOKEN}", wait_until="commit")
+        page.locator(".jp-Notebook .jp-Cell").first.wait_for(state="visible", timeout=PAGE_SECONDS * 1000)
+        self.wait_for_kernel_idle(page)
+
+    @staticmethod
+    def wait_for_kernel_idle(page, timeout: float = PAGE_SECONDS * 1000) -> None:
+        # The toolbar names the kernel once the page has one, and its execution indicator says "idle".
+        page.locator(".jp-Toolbar-kernelName").get_by_text("Python 3 (ipykernel)").wait_for(timeout=timeout)
+        page.locator('.jp-Notebook-ExecutionIndicator[data-status="idle"]').wait_for(state="attached", timeout=timeout)
 
 
 # ----------------------------------------------------------------------------- Voila
@@ -367,30 +387,49 @@ def page(browser_context, request, tmp_path):
 
 @pytest.fixture(scope="module")
 def _lab_servers(tmp_path_factory):
-    servers: dict[Path, JupyterLab] = {}
+    servers: dict[tuple[type, Path], JupyterLab] = {}
     yield servers
     for server in servers.values():
         server.stop()
 
 
-@pytest.fixture
-def lab(_lab_servers, tmp_path_factory, request):
-    """lab(root=repository) -> a running JupyterLab serving root; the test's sessions end after it."""
+def _shared_server(kind: type, servers: dict, tmp_path_factory, request):
+    """start(root=repository) -> a running ``kind`` server serving root, shared by the module's tests; the
+    sessions a test opened end after it."""
     used: list[JupyterLab] = []
 
     def start(root: Path = ROOT) -> JupyterLab:
-        root = Path(root).resolve()
-        if root not in _lab_servers:
-            _lab_servers[root] = JupyterLab(root, tmp_path_factory.mktemp("jupyterlab"))
-        if _lab_servers[root] not in used:
-            used.append(_lab_servers[root])
-            on_failure(request, server_log(_lab_servers[root]))
-        return _lab_servers[root]
+        key = (kind, Path(root).resolve())
+        if key not in servers:
+            servers[key] = kind(key[1], tmp_path_factory.mktemp(kind.module))
+        if servers[key] not in used:
+            used.append(servers[key])
+            on_failure(request, server_log(servers[key]))
+        return servers[key]
 
-    yield start
+    return start, used
+
+
+def _end_sessions(used) -> None:
     for server in used:
         if server.process.poll() is None:
             server.delete_sessions()
+
+
+@pytest.fixture
+def lab(_lab_servers, tmp_path_factory, request):
+    """lab(root=repository) -> a running JupyterLab serving root; the test's sessions end after it."""
+    start, used = _shared_server(JupyterLab, _lab_servers, tmp_path_factory, request)
+    yield start
+    _end_sessions(used)
+
+
+@pytest.fixture
+def notebook7(_lab_servers, tmp_path_factory, request):
+    """notebook7(root=repository) -> a running Notebook 7 serving root; the test's sessions end after it."""
+    start, used = _shared_server(Notebook7, _lab_servers, tmp_path_factory, request)
+    yield start
+    _end_sessions(used)
 
 
 @pytest.fixture
