@@ -42,19 +42,13 @@ LESSONS = {notebook: [a for a in ACTIONS if a.notebook == notebook] for notebook
 
 # ----------------------------------------------------------------------------- the tests
 
+# JupyterLab, and Notebook 7 (built from JupyterLab's parts), which takes its shortcuts (an arrow key moves between
+# cells) before the page's controls see the key unless the focused control opts out (canvas.js, playground.js)
+@pytest.mark.parametrize("app", ["lab", "notebook7"], ids=["jupyterlab", "notebook_7"])
 @pytest.mark.parametrize("notebook", list(LESSONS), ids=lambda n: Path(n).stem[:2])
-def test_lesson_widgets_in_jupyterlab(notebook, lab, page):
-    server = lab(ROOT)
-    server.open_notebook(page, ROOT / notebook)
-    server.run_all(page)
-    drive(page, LESSONS[notebook])
-
-
-@pytest.mark.parametrize("notebook", list(LESSONS), ids=lambda n: Path(n).stem[:2])
-def test_lesson_widgets_in_notebook_7(notebook, notebook7, page):
-    # Notebook 7 takes its shortcuts (an arrow key moves between cells) before the page's controls see the key,
-    # unless the focused control says otherwise (canvas.js, playground.js): the key presses below prove it.
-    server = notebook7(ROOT)
+def test_lesson_widgets_in_a_notebook(notebook, app, request):
+    server = request.getfixturevalue(app)(ROOT)  # the lab or notebook7 fixture, then the page (closed first)
+    page = request.getfixturevalue("page")
     server.open_notebook(page, ROOT / notebook)
     server.run_all(page)
     drive(page, LESSONS[notebook])
