@@ -107,7 +107,8 @@ def test_a_fast_step_is_the_clear_step(sizes, hidden, output, l2, l1):
                 assert layer.A is None
             else:
                 assert_same(layer.A, clear_layer.A, str(hidden))
-        loss_alone, logits = path.loss(path.logits(X), Y), path.logits(X)  # a measurement: no gradients
+        logits = path.logits(X)  # a measurement: the forward pass and the loss, no gradients
+        loss_alone = path.loss(logits, Y)
         assert_same(logits, clear._forward(X, activate_output=False), str(hidden))
         assert_same(loss_alone, clear.loss.from_logits(clear_Z, Y)[0], str(hidden))
         for name, gradient in quick.grads.items():  # one small step, the same for both
